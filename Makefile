@@ -1,0 +1,31 @@
+# The two commands a newcomer needs: `make sample` (install, then build the sample issue) and `make test`.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+SAMPLE := issues/2024-11-15/issue.yaml
+
+.PHONY: sample test install system bench lint clean
+
+sample: install
+	$(BIN)/paperpress build $(SAMPLE) -o output
+
+test: install
+	$(BIN)/ruff check src tests bench tools
+	$(BIN)/pytest -q
+
+bench: install
+	$(BIN)/python bench/bench.py
+
+# Debian tools the tests read PDFs with (independent of our own code); skipped when already present.
+system:
+	@command -v pdffonts >/dev/null && command -v gs >/dev/null && command -v qpdf >/dev/null || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils ghostscript qpdf >/dev/null)
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+
+install: system $(BIN)/python
+	@$(BIN)/pip install -q --disable-pip-version-check -e '.[test]'
+
+clean:
+	rm -rf output .pytest_cache

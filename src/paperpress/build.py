@@ -1,0 +1,140 @@
+"""The build: manifest → stories → coverage → layout → PDFs and report, written atomically."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .coverage import check_coverage
+from .errors import Problems
+from .fonts import FontBook
+from .layout.compose import Fit, compose_page
+from .manifest import Issue, load_issue
+from .model import Page
+from .pdf.writer import PROFILES, Meta, render
+
+
+@dataclass
+class Project:
+    """Where layouts and the font catalog live: the nearest folder above the issue that has both."""
+
+    root: Path
+
+    @property
+    def layouts(self) -> Path:
+        return self.root / "layouts"
+
+    @property
+    def catalog(self) -> Path:
+        return self.root / "fonts" / "fonts.yaml"
+
+    @classmethod
+    def find(cls, start: Path) -> Project:
+        for d in [start.resolve(), *start.resolve().parents]:
+            if (d / "layouts").is_dir() and (d / "fonts" / "fonts.yaml").is_file():
+                return cls(d)
+        return cls(Path.cwd())
+
+
+@dataclass
+class Built:
+    issue: Issue
+    pages: list[Page]
+    fits: list[Fit]
+    files: dict[str, bytes] = field(default_factory=dict)  # relative path → bytes
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def load(issue_path: Path, project: Project | None = None) -> tuple[Issue, FontBook]:
+    """Read everything the build needs; raise InputError with every problem found."""
+    project = project or Project.find(issue_path.parent)
+    problems = Problems()
+    fonts = FontBook.load(project.catalog, problems)
+    issue = load_issue(issue_path, fonts, project.layouts, problems)
+    if issue is not None:
+        check_coverage(issue, fonts, problems)
+    problems.raise_if_any()
+    assert issue is not None
+    return issue, fonts
+
+
+def file_name(issue: Issue, page: Page) -> str:
+    return f"{issue.id}-{page.number:02d}.pdf"
+
+
+def build(issue_path: Path, project: Project | None = None) -> Built:
+    t0 = time.perf_counter()
+    issue, fonts = load(issue_path, project)
+    t1 = time.perf_counter()
+    pages, fits = [], []
+    for spec in issue.pages:
+        page, page_fits = compose_page(spec, issue, fonts)
+        pages.append(page)
+        fits += page_fits
+    t2 = time.perf_counter()
+    built = Built(issue, pages, fits)
+    title = f"{issue.paper} {issue.date.isoformat()}"
+    articles = ", ".join(f.article for f in fits)
+    for page in pages:
+        meta = Meta(f"{title} 第{page.number}版 {page.name}", subject=page.name, keywords=articles)
+        built.files[f"print/{file_name(issue, page)}"] = render([page], fonts, PROFILES["print"], meta)
+    if len(pages) > 1:
+        built.files[f"print/{issue.id}.pdf"] = render(pages, fonts, PROFILES["print"], Meta(title, keywords=articles))
+    built.files[f"screen/{issue.id}.pdf"] = render(pages, fonts, PROFILES["screen"], Meta(title, keywords=articles))
+    t3 = time.perf_counter()
+    built.timings = {"read": t1 - t0, "layout": t2 - t1, "pdf": t3 - t2}
+    built.files["report.json"] = json.dumps(report(built), ensure_ascii=False, indent=2).encode("utf-8")
+    return built
+
+
+def report(built: Built) -> dict:
+    issue = built.issue
+    pages = []
+    for spec, page in zip(issue.pages, built.pages, strict=False):
+        mods = []
+        for f in built.fits:
+            if f.page != page.number:
+                continue
+            entry = {"article": f.article, "module": f.module, "status": f.status,
+                     "lines_available": f.lines_available, "lines_needed": f.lines_needed}
+            if f.status == "short":
+                entry["short_by_lines"] = f.by_lines
+                entry["short_by_chars"] = f.by_lines * f.chars_per_line
+            elif f.status == "overset":
+                entry["overset_lines"] = f.by_lines
+                entry["overset_chars"] = f.by_lines * f.chars_per_line
+            mods.append(entry)
+        heads = [m.head for m in spec.modules if m.story is None]
+        pages.append({"number": page.number, "name": page.name, "layout": spec.layout.name,
+                      "file": f"print/{file_name(issue, page)}", "modules": mods, "column_heads": heads})
+    return {"issue": issue.id, "paper": issue.paper, "date": issue.date.isoformat(), "number": issue.number,
+            "pages": pages, "outputs": sorted(k for k in built.files if k != "report.json"),
+            "timings_seconds": {k: round(v, 4) for k, v in built.timings.items()}}
+
+
+def write_atomically(built: Built, out_dir: Path) -> Path:
+    """Write every file into a temporary folder, then swap it in: never a half-written issue."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    final = out_dir / built.issue.id
+    tmp = Path(tempfile.mkdtemp(prefix=f".{built.issue.id}.tmp-", dir=out_dir))
+    try:
+        for rel, data in built.files.items():
+            p = tmp / rel
+            p.parent.mkdir(parents=True, exist_ok=True)
+            p.write_bytes(data)
+        old = None
+        if final.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{built.issue.id}.old-", dir=out_dir))
+            os.rename(final, old / "previous")
+        os.rename(tmp, final)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return final

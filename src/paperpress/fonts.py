@@ -1,0 +1,128 @@
+"""The font catalog (fonts/fonts.yaml) → FontBook: faces by id, coverage, cached glyph metrics."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import uharfbuzz as hb
+
+from .errors import Problems
+from .yamlsrc import load_yaml, mapping_items, node_get, node_str
+
+REQUIRED = ("family", "style", "role", "file", "format")
+
+
+@dataclass
+class Face:
+    """One font face, read in place with HarfBuzz; metrics in font units."""
+
+    id: str
+    family: str
+    style: str
+    role: str
+    path: Path
+    index: int
+    format: str  # "cff" or "truetype"
+    _face: hb.Face | None = field(default=None, repr=False)
+    _font: hb.Font | None = field(default=None, repr=False)
+    _glyphs: dict[str, tuple[int, int]] = field(default_factory=dict, repr=False)
+    _shaped: dict[tuple[str, tuple[str, ...]], list[tuple[int, int, int, int]]] = field(
+        default_factory=dict, repr=False)
+    _cmap: set[int] | None = field(default=None, repr=False)
+
+    def _open(self) -> None:
+        blob = hb.Blob.from_file_path(str(self.path))
+        self._face = hb.Face(blob, self.index)
+        self._font = hb.Font(self._face)
+
+    @property
+    def hb_face(self) -> hb.Face:
+        if self._face is None:
+            self._open()
+        return self._face  # type: ignore[return-value]
+
+    @property
+    def hb_font(self) -> hb.Font:
+        if self._font is None:
+            self._open()
+        return self._font  # type: ignore[return-value]
+
+    @property
+    def upem(self) -> int:
+        return self.hb_face.upem
+
+    def has(self, ch: str) -> bool:
+        if self._cmap is None:
+            self._cmap = set(self.hb_face.unicodes)
+        return ord(ch) in self._cmap
+
+    def glyph(self, ch: str) -> tuple[int, int]:
+        """(gid, horizontal advance in font units) of a character's nominal glyph."""
+        hit = self._glyphs.get(ch)
+        if hit is None:
+            font = self.hb_font
+            gid = font.get_nominal_glyph(ord(ch)) or 0
+            hit = (gid, font.get_glyph_h_advance(gid))
+            self._glyphs[ch] = hit
+        return hit
+
+    def shape(self, text: str, features: tuple[str, ...] = ()) -> list[tuple[int, int, int, int]]:
+        """Shape text: [(gid, cluster, x_advance, x_offset)] in font units, cached."""
+        key = (text, features)
+        hit = self._shaped.get(key)
+        if hit is None:
+            buf = hb.Buffer()
+            buf.add_str(text)
+            buf.guess_segment_properties()
+            hb.shape(self.hb_font, buf, {f: True for f in features})
+            hit = [(i.codepoint, i.cluster, p.x_advance, p.x_offset)
+                   for i, p in zip(buf.glyph_infos, buf.glyph_positions, strict=False)]
+            self._shaped[key] = hit
+        return hit
+
+
+class FontBook:
+    """Faces by id, as the catalog lists them."""
+
+    def __init__(self, faces: dict[str, Face], catalog: Path):
+        self.faces = faces
+        self.catalog = catalog
+
+    def __getitem__(self, face_id: str) -> Face:
+        return self.faces[face_id]
+
+    def __contains__(self, face_id: str) -> bool:
+        return face_id in self.faces
+
+    @classmethod
+    def load(cls, catalog: Path, problems: Problems, verify: bool = False) -> FontBook:
+        fname = str(catalog)
+        root = load_yaml(catalog, problems)
+        faces: dict[str, Face] = {}
+        if root is None:
+            return cls(faces, catalog)
+        faces_node = node_get(root, "faces", fname, problems, required=True)
+        for key, node in mapping_items(faces_node, fname, problems):
+            face_id = key.value
+            values = {}
+            for name in REQUIRED:
+                values[name] = node_str(node_get(node, name, fname, problems, required=True), fname, problems)
+            index_node = node_get(node, "index", fname, problems)
+            index = int(index_node.value) if index_node is not None and str(index_node.value).isdigit() else 0
+            if None in values.values():
+                continue
+            path = catalog.parent / values["file"]
+            if not path.is_file():
+                problems.add(fname, node.start_mark, f"font file {values['file']} of face '{face_id}' not found")
+                continue
+            sha_node = node_get(node, "sha256", fname, problems)
+            if verify and sha_node is not None:
+                digest = hashlib.sha256(path.read_bytes()).hexdigest()
+                if digest != sha_node.value:
+                    problems.add(fname, sha_node.start_mark,
+                                 f"{values['file']} does not match its sha256 in the catalog")
+            faces[face_id] = Face(face_id, values["family"], values["style"], values["role"], path, index,
+                                  values["format"])
+        return cls(faces, catalog)

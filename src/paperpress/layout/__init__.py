@@ -1,0 +1,1 @@
+"""Layout: modules on the page's character grid → Page items and a fit report."""

@@ -1,0 +1,68 @@
+"""Setting text of one style: spans, headline lines, paragraphs → glyph runs."""
+
+from __future__ import annotations
+
+from ..fonts import FontBook
+from ..linebreak.atoms import Span, make_atoms
+from ..linebreak.breaker import Line, Paragraph, Settings, set_paragraph
+from ..manifest import Layout, Style
+from ..model import CMYK, Glyph, GlyphRun
+
+
+def settings_for(layout: Layout) -> Settings:
+    return Settings(rules=layout.rules, max_stretch=layout.max_stretch, latin_gap=layout.latin_gap)
+
+
+def spans(fonts: FontBook, parts: list[tuple[str, Style]]) -> list[Span]:
+    return [Span(text, fonts[style.font], style.size) for text, style in parts if text]
+
+
+def set_text(fonts: FontBook, layout: Layout, parts: list[tuple[str, Style]], first: int, width: int,
+             justify: bool = True) -> Paragraph:
+    atoms = make_atoms(spans(fonts, parts))
+    return set_paragraph(atoms, first, width, settings_for(layout), justify)
+
+
+def line_runs(line: Line, x: int, baseline: int, color_of: dict[str, CMYK]) -> list[GlyphRun]:
+    """A set line → one GlyphRun per face/size group, positioned at x on the baseline."""
+    runs = []
+    for face, size, glyphs in line.glyphs:
+        if not glyphs:
+            continue
+        x0 = glyphs[0].x
+        runs.append(GlyphRun(face, size, x + x0, baseline,
+                             tuple(Glyph(g.gid, g.x - x0, g.text) for g in glyphs), color_of.get(face, (0, 0, 0, 1))))
+    return runs
+
+
+def natural_width(fonts: FontBook, layout: Layout, text: str, style: Style) -> int:
+    """Width of text set on one line at its natural spacing (for headlines)."""
+    para = set_paragraph(make_atoms(spans(fonts, [(text, style)])), 10**9, 10**9, settings_for(layout))
+    return sum(line.used for line in para.lines)
+
+
+def headline_lines(fonts: FontBook, layout: Layout, text: str, style: Style, width: int) -> list[Line]:
+    """A headline in as few lines as fit the width, broken where the lines come out most even."""
+    settings = settings_for(layout)
+    atoms = make_atoms(spans(fonts, [(text, style)]))
+    whole = set_paragraph(atoms, 10**9, 10**9, settings, justify=False)
+    total = sum(line.used for line in whole.lines)
+    if total <= width:
+        return list(whole.lines)
+    phrases = text.split("\u3000")
+    if len(phrases) > 1:
+        # an ideographic space separates a headline's phrases: break there first
+        lines = [set_paragraph(make_atoms(spans(fonts, [(p, style)])), 10**9, 10**9, settings,
+                               justify=False).lines[0] for p in phrases]
+        if all(line.used <= width for line in lines):
+            return lines
+    n = max(1, -(-total // width))
+    while True:
+        # ask for lines of total/n so the breaker balances them, and accept if they fit the measure
+        target = min(width, -(-total // n) + style.size)
+        para = set_paragraph(atoms, target, target, settings, justify=False)
+        if all(line.used <= width for line in para.lines) and len(para.lines) <= n + 1:
+            return list(para.lines)
+        n += 1
+        if n > 8:
+            return list(para.lines)

@@ -1,0 +1,1 @@
+"""Line breaking: clreq rule tables, atoms and the total-fit breaker."""

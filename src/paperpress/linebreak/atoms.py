@@ -1,0 +1,102 @@
+"""Runs of styled text → atoms: the unbreakable units the line breaker arranges."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..fonts import Face
+from .rules_zh import CLOSING, INSEPARABLE, MIDDLE, OPENING, is_latin
+
+HAN, OPEN, CLOSE, MID, LATIN, SPACE = "han", "open", "close", "middle", "latin", "space"
+
+
+@dataclass(frozen=True)
+class Atom:
+    text: str
+    face: str
+    size: int  # millipoints
+    kind: str
+    width: int  # natural advance, millipoints
+    glyphs: tuple[tuple[int, int, str], ...]  # (gid, x from the atom's origin, text)
+    squeeze: int = 0  # how much the blank half of a punctuation mark can give up (halt)
+    squeeze_shift: int = 0  # glyph shift when fully squeezed (negative for opening marks)
+
+
+@dataclass(frozen=True)
+class Span:
+    """A run of text in one face and size."""
+
+    text: str
+    face: Face
+    size: int
+
+
+def _scale(units: int, face: Face, size: int) -> int:
+    return (units * size + face.upem // 2) // face.upem
+
+
+def _kind(ch: str) -> str:
+    if ch in OPENING:
+        return OPEN
+    if ch in CLOSING:
+        return CLOSE
+    if ch in MIDDLE:
+        return MID
+    return HAN
+
+
+def _chunks(text: str) -> list[str]:
+    """Split text into atom strings: Latin words, doubled dashes/ellipses, single characters."""
+    out: list[str] = []
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        j = i + 1
+        if ch == " ":
+            while j < n and text[j] == " ":
+                j += 1
+            out.append(" ")
+        elif is_latin(ch):
+            while j < n and is_latin(text[j]):
+                j += 1
+            out.append(text[i:j])
+        elif ch in INSEPARABLE:
+            while j < n and text[j] == ch:
+                j += 1
+            out.append(text[i:j])
+        else:
+            out.append(ch)
+        i = j
+    return out
+
+
+def make_atoms(spans: list[Span]) -> list[Atom]:
+    atoms: list[Atom] = []
+    for span in spans:
+        face, size = span.face, span.size
+        for chunk in _chunks(span.text):
+            if chunk == " ":
+                gid, adv = face.glyph(" ")
+                atoms.append(Atom(" ", face.id, size, SPACE, _scale(adv, face, size), ()))
+                continue
+            if len(chunk) > 1 or is_latin(chunk):
+                shaped = face.shape(chunk)
+                glyphs, x = [], 0
+                clusters = [c for _, c, _, _ in shaped] + [len(chunk)]
+                for k, (gid, cl, adv, xoff) in enumerate(shaped):
+                    nxt = min((c for c in clusters[k + 1:] if c > cl), default=len(chunk))
+                    glyphs.append((gid, _scale(x + xoff, face, size), chunk[cl:nxt]))
+                    x += adv
+                kind = LATIN if is_latin(chunk[0]) else HAN  # dashes and ellipses behave like ideographs
+                atoms.append(Atom(chunk, face.id, size, kind, _scale(x, face, size), tuple(glyphs)))
+                continue
+            gid, adv = face.glyph(chunk)
+            kind = _kind(chunk)
+            squeeze = shift = 0
+            if kind in (OPEN, CLOSE, MID):
+                # The font's own half-width form (halt) says how much blank there is and where.
+                (_, _, hadv, hoff), = face.shape(chunk, ("halt",))
+                squeeze, shift = _scale(adv - hadv, face, size), _scale(hoff, face, size)
+            atoms.append(Atom(chunk, face.id, size, kind, _scale(adv, face, size), ((gid, 0, chunk),),
+                              squeeze, shift))
+    return atoms

@@ -1,0 +1,343 @@
+"""Total-fit line breaking for Chinese text with punctuation compression and inter-character justification.
+
+Kinsoku (clreq 3.1.7–3.1.8) decides where a break may fall; the cost of a line is how far its
+spacing departs from the natural one. Compress first (line-end/line-start punctuation, then
+punctuation inside the line), stretch only what cannot be compressed (clreq 3.2). A dynamic
+programme over break positions minimises the sum of squared line costs, as Knuth–Plass does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .atoms import CLOSE, HAN, LATIN, MID, OPEN, SPACE, Atom
+from .rules_zh import RULE_SETS, UNITS
+
+INFEASIBLE = float("inf")
+
+
+@dataclass(frozen=True)
+class Settings:
+    rules: str = "strict"
+    max_stretch: float = 0.25  # em of extra space per gap before a line counts as too loose
+    latin_gap: float = 0.25  # em between Han and Latin/digits (clreq 3.2.3)
+    orphan_penalty: float = 1e7  # 孤字: a paragraph's last line holding a single character
+    compress_inline: bool = True  # squeeze marks inside the line when the line is too long
+
+
+@dataclass(frozen=True)
+class PlacedGlyph:
+    gid: int
+    x: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Line:
+    start: int  # atom index
+    end: int  # one past the last atom
+    glyphs: tuple[tuple[str, int, tuple[PlacedGlyph, ...]], ...]  # (face, size, glyphs) per atom group
+    width: int  # measure
+    natural: int
+    used: int  # where the last glyph's advance ends
+    final: bool
+    ratio: float  # >0 stretched, <0 compressed, relative to the limit
+
+    @property
+    def text(self) -> str:
+        return "".join(g.text for _, _, gs in self.glyphs for g in gs)
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    lines: tuple[Line, ...]
+    overflow: bool  # some line could not be set within the limits
+
+
+def _pair_squeeze(a: Atom, b: Atom) -> tuple[int, int]:
+    """clreq 3.1.6.1: adjacent marks — the blank between them collapses. (squeeze of a, of b)."""
+    if a.kind == CLOSE and b.kind in (CLOSE, OPEN, MID):
+        return a.squeeze, 0
+    if a.kind in (OPEN, MID) and b.kind == OPEN:
+        return 0, b.squeeze
+    if a.kind == MID and b.kind == CLOSE:
+        return 0, 0
+    return 0, 0
+
+
+def _is_number(a: Atom) -> bool:
+    return a.kind == LATIN and a.text[-1].isdigit()
+
+
+class Breaker:
+    def __init__(self, atoms: list[Atom], settings: Settings):
+        self.atoms = atoms
+        self.s = settings
+        n = len(atoms)
+        cannot_start, cannot_end = RULE_SETS[settings.rules]
+        # gap[k]: natural space between atom k and k+1 (Han–Latin gap, clreq 3.2.3)
+        self.gap = [0] * n
+        self.pair = [(0, 0)] * n  # squeeze of (k, k+1) when both sit on one line
+        self.can_break = [False] * (n + 1)  # break before atom k
+        self.can_break[n] = True
+        for k in range(n - 1):
+            a, b = atoms[k], atoms[k + 1]
+            if (a.kind == LATIN and b.kind == HAN) or (a.kind == HAN and b.kind == LATIN):
+                if not (_is_number(a) and b.text in UNITS) and "\u3000" not in (a.text, b.text):
+                    self.gap[k] = round(settings.latin_gap * max(a.size, b.size))
+            self.pair[k] = _pair_squeeze(a, b)
+            ok = b.text[0] not in cannot_start and a.text[-1] not in cannot_end
+            if a.kind == LATIN and b.kind == LATIN:
+                ok = False  # a Latin word never breaks inside (words are split at spaces)
+            if _is_number(a) and b.text[0] in UNITS:
+                ok = False  # a number keeps its unit
+            if a.kind == SPACE:
+                ok = True
+            if b.kind == SPACE:
+                ok = False
+            self.can_break[k + 1] = ok
+        # prefix sums so that each candidate line is measured in O(1)
+        self.W = [0] * (n + 1)
+        self.G = [0] * (n + 1)
+        self.P = [0] * (n + 1)
+        self.Q = [0] * (n + 1)  # squeeze still available inside a line (marks not already paired)
+        paired = [0] * n
+        for k in range(n - 1):
+            sa, sb = self.pair[k]
+            paired[k] += sa
+            paired[k + 1] += sb
+        self.paired = paired
+        for k, a in enumerate(atoms):
+            self.W[k + 1] = self.W[k] + a.width
+            self.G[k + 1] = self.G[k] + self.gap[k]
+            self.P[k + 1] = self.P[k] + sum(self.pair[k])
+            avail = a.squeeze - paired[k] if a.kind in (OPEN, CLOSE) else 0
+            self.Q[k + 1] = self.Q[k] + max(avail, 0)
+
+    # -- measuring one candidate line -------------------------------------------------------
+    def _bounds(self, a: int, b: int) -> tuple[int, int]:
+        """Trim spaces at the line's ends: the atoms actually set are [a', b')."""
+        while a < b and self.atoms[a].kind == SPACE:
+            a += 1
+        while b > a and self.atoms[b - 1].kind == SPACE:
+            b -= 1
+        return a, b
+
+    def _natural(self, a: int, b: int) -> int:
+        if b <= a:
+            return 0
+        pairs_inside = self.P[b - 1] - self.P[a]  # pairs (k, k+1) with a <= k < b-1
+        return self.W[b] - self.W[a] + self.G[b - 1] - self.G[a] - pairs_inside
+
+    def _squeezes(self, a: int, b: int) -> tuple[int, int, int]:
+        """(line-start, line-end, inline) squeeze still free on the line [a, b)."""
+        atoms = self.atoms
+        first, last = atoms[a], atoms[b - 1]
+        # Q counts every pair as taken; pairs with a partner on the neighbouring line are not
+        inline = self.Q[b] - self.Q[a]
+        if b < len(atoms) and last.kind in (OPEN, CLOSE):
+            inline += self.pair[b - 1][0]
+        if a > 0 and first.kind in (OPEN, CLOSE):
+            inline += self.pair[a - 1][1]
+        start = max(first.squeeze - self._paired_inside(a, b, a), 0) if first.kind == OPEN else 0
+        end = max(last.squeeze - self._paired_inside(a, b, b - 1), 0) if last.kind == CLOSE and b - 1 > a else 0
+        return start, end, max(inline - start - end, 0)
+
+    def _paired_inside(self, a: int, b: int, k: int) -> int:
+        """Squeeze taken from atom k by pairs that lie inside [a, b)."""
+        taken = 0
+        if k + 1 < b:
+            taken += self.pair[k][0]
+        if k - 1 >= a:
+            taken += self.pair[k - 1][1]
+        return taken
+
+    def _cost(self, a: int, b: int, width: int, final: bool) -> tuple[float, float]:
+        """(demerits, ratio) of setting atoms [a, b) as one line of the given width."""
+        a, b = self._bounds(a, b)
+        if b <= a:
+            return INFEASIBLE, 0.0
+        nat = self._natural(a, b)
+        d = width - nat
+        em = self.atoms[a].size
+        if d >= 0:
+            if final:
+                return 0.0, 0.0
+            gaps = b - a - 1
+            if gaps <= 0:
+                return 1e16, 10.0  # one unjustifiable atom on a line: worse than any loose line
+            r = d / (gaps * self.s.max_stretch * em)
+            bad = 100.0 * r ** 3
+            if r > 1:
+                bad += 1e5 * r
+            return (1.0 + bad) ** 2, r
+        # compress in clreq 3.2's order: line-end/start marks, Han–Latin gaps, then marks inside the line
+        need = -d
+        start, end, inline = self._squeezes(a, b)
+        ends = start + end
+        if need <= ends:
+            return 2.0 + (1 if start and need > end else 0), -need / max(ends, 1) * 0.1
+        rem = need - ends
+        gaps = self.G[b - 1] - self.G[a]
+        if rem <= gaps:
+            r = rem / gaps
+            return (3.0 + 10.0 * r ** 3) ** 2, -r * 0.5
+        rem -= gaps
+        if not self.s.compress_inline or rem > inline:
+            return INFEASIBLE, -10.0
+        r = rem / inline
+        bad = 20.0 + 100.0 * r ** 3
+        return (1.0 + bad) ** 2, -r
+
+    # -- the dynamic programme --------------------------------------------------------------
+    def run(self, first_width: int, width: int) -> list[tuple[int, int, float]]:
+        n = len(self.atoms)
+        best = [INFEASIBLE] * (n + 1)
+        prev = [-1] * (n + 1)
+        best[0] = 0.0
+        candidates = [k for k in range(n + 1) if k == 0 or self.can_break[k]]
+        for b in candidates[1:]:
+            final = b == n
+            for a in reversed(candidates):
+                if a >= b:
+                    continue
+                if best[a] == INFEASIBLE:
+                    continue
+                w = first_width if a == 0 else width
+                # lines only grow as a moves left: stop once even full squeezing cannot fit
+                squeezable = self.Q[b] - self.Q[a] + self.G[b] - self.G[a] + self.atoms[b - 1].squeeze
+                if self._natural(a, b) - squeezable > w and a < b - 1:
+                    break
+                cost, _ = self._cost(a, b, w, final)
+                if final:
+                    cost += self._orphan(a, b)
+                total = best[a] + cost
+                if total < best[b]:
+                    best[b] = total
+                    prev[b] = a
+        if best[n] == INFEASIBLE:
+            return self._greedy(first_width, width)
+        breaks = []
+        b = n
+        while b > 0:
+            a = prev[b]
+            breaks.append((a, b))
+            b = a
+        breaks.reverse()
+        return [(a, b, self._cost(a, b, first_width if a == 0 else width, b == n)[1]) for a, b in breaks]
+
+    def _orphan(self, a: int, b: int) -> float:
+        a, b = self._bounds(a, b)
+        chars = sum(len(x.text) for x in self.atoms[a:b] if x.kind in (HAN, LATIN))
+        return self.s.orphan_penalty if chars < 2 and a > 0 else 0.0
+
+    def _greedy(self, first_width: int, width: int) -> list[tuple[int, int, float]]:
+        """Fallback when nothing fits the limits (an unbreakable word wider than the measure)."""
+        out, a, n = [], 0, len(self.atoms)
+        while a < n:
+            w = first_width if a == 0 else width
+            b = a + 1
+            while b < n and (not self.can_break[b] or self._natural(a, b + 1) <= w):
+                b += 1
+            out.append((a, b, 99.0))
+            a = b
+        return out
+
+    # -- placing glyphs on a chosen line -----------------------------------------------------
+    def place(self, a0: int, b0: int, width: int, final: bool) -> Line:
+        atoms = self.atoms
+        a, b = self._bounds(a0, b0)
+        nat = self._natural(a, b)
+        d = width - nat
+        adv = [atoms[k].width for k in range(a, b)]
+        shift = [0] * (b - a)
+        gap = [self.gap[k] if k < b - 1 else 0 for k in range(a, b)]
+
+        def squeeze(i: int, amount: int) -> None:
+            at = atoms[a + i]
+            adv[i] -= amount
+            if at.squeeze and at.squeeze_shift:
+                shift[i] += at.squeeze_shift * amount // at.squeeze
+
+        for k in range(a, b - 1):
+            sa, sb = self.pair[k]
+            if sa:
+                squeeze(k - a, sa)
+            if sb:
+                squeeze(k + 1 - a, sb)
+        if d < 0:
+            need = -d
+            start, end, _ = self._squeezes(a, b)
+            take = min(need, end)
+            squeeze(b - 1 - a, take)
+            need -= take
+            take = min(need, start)
+            squeeze(0, take)
+            need -= take
+            if need:  # Han–Latin gaps close up, evenly
+                total = sum(gap)
+                if total:
+                    take = min(need, total)
+                    acc = done = 0
+                    for i, g in enumerate(gap):
+                        acc += g
+                        target = take * acc // total
+                        gap[i] -= target - done
+                        done = target
+                    need -= take
+            if need:
+                # marks inside the line share what is left, in proportion to their free blank
+                free = []
+                for k in range(a, b):
+                    at = atoms[k]
+                    if at.kind in (OPEN, CLOSE):
+                        done = atoms[k].width - adv[k - a]
+                        free.append((k - a, max(at.squeeze - done, 0)))
+                total = sum(f for _, f in free)
+                if total:
+                    taken = 0
+                    acc = 0
+                    for i, f in free:
+                        acc += f
+                        target = min(need, need * acc // total)
+                        squeeze(i, target - taken)
+                        taken = target
+                    need -= taken
+        elif d > 0 and not final:
+            gaps = b - a - 1
+            if gaps > 0:
+                for i in range(gaps):
+                    gap[i] += (i + 1) * d // gaps - i * d // gaps
+        # emit
+        groups: list[tuple[str, int, list[PlacedGlyph]]] = []
+        x = 0
+        for i in range(b - a):
+            at = atoms[a + i]
+            if at.kind == SPACE:
+                x += adv[i] + gap[i]
+                continue
+            if not groups or groups[-1][0] != at.face or groups[-1][1] != at.size:
+                groups.append((at.face, at.size, []))
+            for gid, gx, text in at.glyphs:
+                groups[-1][2].append(PlacedGlyph(gid, x + gx + shift[i], text))
+            x += adv[i] + gap[i]
+        _, ratio = self._cost(a0, b0, width, final)
+        return Line(a0, b0, tuple((f, s, tuple(g)) for f, s, g in groups), width, nat, x, final, ratio)
+
+
+def set_paragraph(atoms: list[Atom], first_width: int, width: int, settings: Settings,
+                  justify: bool = True) -> Paragraph:
+    """Break and place a paragraph; with justify=False every line keeps its natural spacing."""
+    if not atoms:
+        return Paragraph((), False)
+    br = Breaker(atoms, settings)
+    breaks = br.run(first_width, width)
+    lines = []
+    overflow = False
+    for i, (a, b, ratio) in enumerate(breaks):
+        w = first_width if i == 0 else width
+        line = br.place(a, b, w, b == len(atoms) or not justify)
+        if line.used > w or ratio > 1.0 or ratio <= -10:
+            overflow = True
+        lines.append(line)
+    return Paragraph(tuple(lines), overflow)

@@ -1,0 +1,361 @@
+"""Issue manifests and page layouts (YAML) → Issue and Layout, every problem located."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from .errors import Mark, Problems
+from .fonts import FontBook
+from .model import BLACK, CMYK
+from .stories import Story, load_story
+from .units import parse_length
+from .yamlsrc import check_keys, load_yaml, mapping_items, node_get, node_int, node_list, node_str
+
+STYLE_FIELDS = {"font", "size", "leading", "color", "tracking"}
+LAYOUT_FIELDS = {"name", "trim", "bleed", "margins", "header", "grid", "styles", "linebreak", "colors"}
+ISSUE_FIELDS = {"paper", "date", "number", "id", "pages"}
+PAGE_FIELDS = {"number", "name", "layout", "editor", "modules"}
+MODULE_FIELDS = {"article", "head", "column", "span", "line", "lines", "columns", "box", "id"}
+# styles every layout must define: what the typesetter asks for by name
+REQUIRED_STYLES = ("body", "runin", "kicker", "title", "subtitle", "byline", "note", "note-label", "head",
+                   "folio-paper", "folio-page", "folio-info")
+
+
+@dataclass(frozen=True)
+class Style:
+    name: str
+    font: str
+    size: int
+    leading: int
+    color: CMYK = BLACK
+    tracking: int = 0  # extra space after each character, millipoints
+
+
+@dataclass(frozen=True)
+class Layout:
+    name: str
+    path: Path
+    trim_w: int
+    trim_h: int
+    bleed: int
+    margin_top: int
+    margin_left: int
+    header_h: int
+    columns: int
+    chars: int  # per column
+    gutter_chars: int
+    lines: int
+    body: Style
+    styles: dict[str, Style]
+    rules: str
+    max_stretch: float
+    latin_gap: float
+    colors: dict[str, CMYK]
+
+    @property
+    def em(self) -> int:
+        return self.body.size
+
+    @property
+    def pitch(self) -> int:
+        return self.body.leading
+
+    @property
+    def col_w(self) -> int:
+        return self.chars * self.em
+
+    @property
+    def gutter(self) -> int:
+        return self.gutter_chars * self.em
+
+    @property
+    def area_w(self) -> int:
+        return self.columns * self.col_w + (self.columns - 1) * self.gutter
+
+    @property
+    def grid_top(self) -> int:
+        return self.margin_top + self.header_h
+
+    @property
+    def area_h(self) -> int:
+        return self.lines * self.pitch
+
+    def column_x(self, col: int) -> int:
+        """Left edge of grid column col (1-based)."""
+        return self.margin_left + (col - 1) * (self.col_w + self.gutter)
+
+    def style(self, name: str) -> Style:
+        return self.styles[name]
+
+
+@dataclass(frozen=True)
+class Module:
+    story: Story | None
+    head: str | None  # a column head (栏头) instead of an article
+    column: int
+    span: int
+    line: int
+    lines: int
+    body_columns: int
+    box: bool
+    where: tuple[str, int, int]  # manifest file, line, column of the module entry
+
+    @property
+    def name(self) -> str:
+        return self.story.id if self.story else f"head:{self.head}"
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    number: int
+    name: str
+    layout: Layout
+    editor: str
+    modules: tuple[Module, ...]
+
+
+@dataclass(frozen=True)
+class Issue:
+    id: str
+    path: Path
+    paper: str
+    date: dt.date
+    number: str | None
+    pages: tuple[PageSpec, ...]
+
+
+def _length(node: yaml.Node | None, fname: str, problems: Problems, required_key: str = "") -> int | None:
+    if node is None:
+        return None
+    try:
+        return parse_length(node.value if isinstance(node, yaml.ScalarNode) else None)
+    except ValueError as e:
+        problems.add(fname, node.start_mark, str(e))
+        return None
+
+
+def _color(node: yaml.Node | None, fname: str, problems: Problems, colors: dict[str, CMYK]) -> CMYK | None:
+    if node is None:
+        return None
+    if isinstance(node, yaml.ScalarNode) and node.value in colors:
+        return colors[node.value]
+    if isinstance(node, yaml.SequenceNode) and len(node.value) == 4:
+        try:
+            vals = tuple(float(v.value) / 100.0 for v in node.value)
+        except ValueError:
+            vals = ()
+        if len(vals) == 4 and all(0 <= v <= 1 for v in vals):
+            return vals  # type: ignore[return-value]
+    problems.add(fname, node.start_mark, "expected a colour: a name from colors: or [C, M, Y, K] in percent")
+    return None
+
+
+def load_layout(path: Path, fonts: FontBook, problems: Problems) -> Layout | None:
+    fname = str(path)
+    root = load_yaml(path, problems)
+    if root is None:
+        return None
+    before = len(problems.items)
+    check_keys(root, LAYOUT_FIELDS, fname, problems, "layout")
+
+    def get(node: yaml.Node | None, key: str, required: bool = True) -> yaml.Node | None:
+        return node_get(node, key, fname, problems, required=required)
+
+    trim = get(root, "trim")
+    check_keys(trim, {"width", "height"}, fname, problems, "trim")
+    trim_w = _length(get(trim, "width"), fname, problems)
+    trim_h = _length(get(trim, "height"), fname, problems)
+    bleed = _length(get(root, "bleed"), fname, problems)
+    margins = get(root, "margins")
+    check_keys(margins, {"top", "left"}, fname, problems, "margins")
+    m_top = _length(get(margins, "top"), fname, problems)
+    m_left = _length(get(margins, "left"), fname, problems)
+    header = get(root, "header")
+    check_keys(header, {"height"}, fname, problems, "header")
+    header_h = _length(get(header, "height"), fname, problems)
+    grid = get(root, "grid")
+    check_keys(grid, {"columns", "characters", "gutter", "lines", "body"}, fname, problems, "grid")
+    columns = node_int(get(grid, "columns"), fname, problems, 1)
+    chars = node_int(get(grid, "characters"), fname, problems, 1)
+    gutter = node_int(get(grid, "gutter"), fname, problems, 0)
+    lines = node_int(get(grid, "lines"), fname, problems, 1)
+    body_node = get(grid, "body")
+    body_name = node_str(body_node, fname, problems)
+
+    colors: dict[str, CMYK] = {"black": BLACK}
+    for k, v in mapping_items(get(root, "colors", required=False), fname, problems):
+        c = _color(v, fname, problems, {})
+        if c is not None:
+            colors[k.value] = c
+
+    styles: dict[str, Style] = {}
+    styles_node = get(root, "styles")
+    for k, v in mapping_items(styles_node, fname, problems):
+        check_keys(v, STYLE_FIELDS, fname, problems, f"style '{k.value}'")
+        font_node = get(v, "font")
+        font = node_str(font_node, fname, problems)
+        if font is not None and font not in fonts:
+            problems.add(fname, font_node.start_mark,
+                         f"unknown font '{font}' in style '{k.value}' (the catalog {fonts.catalog} has: "
+                         f"{', '.join(sorted(fonts.faces))})")
+            font = None
+        size = _length(get(v, "size"), fname, problems)
+        leading = _length(get(v, "leading", required=False), fname, problems)
+        color = _color(get(v, "color", required=False), fname, problems, colors) or BLACK
+        tracking = _length(get(v, "tracking", required=False), fname, problems) or 0
+        if font and size:
+            styles[k.value] = Style(k.value, font, size, leading or round(size * 1.4), color, tracking)
+    if styles_node is not None:
+        for name in REQUIRED_STYLES:
+            if name not in styles and not any(k.value == name for k, _ in styles_node.value):
+                problems.add(fname, styles_node.start_mark, f"missing style '{name}'")
+    body = None
+    if body_name is not None:
+        body = styles.get(body_name)
+        if body is None and body_node is not None:
+            problems.add(fname, body_node.start_mark, f"unknown style '{body_name}' for the grid's body")
+    lb = get(root, "linebreak", required=False)
+    check_keys(lb, {"rules", "max-stretch", "latin-gap"}, fname, problems, "linebreak")
+    rules_node = get(lb, "rules", required=False)
+    rules = node_str(rules_node, fname, problems) or "strict"
+    if rules not in ("strict", "loose"):
+        problems.add(fname, rules_node.start_mark, f"unknown rule set '{rules}' (expected strict or loose)")
+
+    def _float(key: str, default: float) -> float:
+        node = get(lb, key, required=False)
+        if node is None:
+            return default
+        try:
+            return float(node.value)
+        except (TypeError, ValueError):
+            problems.add(fname, node.start_mark, f"expected a number of ems for {key}")
+            return default
+
+    max_stretch = _float("max-stretch", 0.25)
+    latin_gap = _float("latin-gap", 0.25)
+    if len(problems.items) > before or None in (trim_w, trim_h, bleed, m_top, m_left, header_h, columns, chars,
+                                                 gutter, lines) or body is None:
+        return None
+    name = node_str(get(root, "name", required=False), fname, problems) or path.stem
+    layout = Layout(name, path, trim_w, trim_h, bleed, m_top, m_left, header_h, columns, chars, gutter, lines,
+                    body, styles, rules, max_stretch, latin_gap, colors)
+    if layout.margin_left + layout.area_w > layout.trim_w or layout.grid_top + layout.area_h > layout.trim_h:
+        problems.add(fname, grid.start_mark,
+                     f"the type area ({layout.area_w / 2834.6:.1f} × {layout.area_h / 2834.6:.1f} mm at "
+                     f"{layout.margin_left / 2834.6:.1f}, {layout.grid_top / 2834.6:.1f} mm) does not fit the trim")
+        return None
+    return layout
+
+
+def load_issue(path: Path, fonts: FontBook, layouts_dir: Path, problems: Problems) -> Issue | None:
+    fname = str(path)
+    root = load_yaml(path, problems)
+    if root is None:
+        return None
+    if not isinstance(root, yaml.MappingNode):
+        problems.add(fname, root.start_mark, "an issue manifest is a mapping (paper:, date:, pages: …)")
+        return None
+    check_keys(root, ISSUE_FIELDS, fname, problems, "issue")
+
+    def get(node: yaml.Node | None, key: str, required: bool = True) -> yaml.Node | None:
+        return node_get(node, key, fname, problems, required=required)
+
+    paper = node_str(get(root, "paper"), fname, problems)
+    date_node = get(root, "date")
+    date = None
+    if date_node is not None:
+        try:
+            date = dt.date.fromisoformat(str(date_node.value))
+        except ValueError:
+            problems.add(fname, date_node.start_mark, f"expected a date YYYY-MM-DD, got {date_node.value!r}")
+    number = node_str(get(root, "number", required=False), fname, problems)
+    issue_id = node_str(get(root, "id", required=False), fname, problems) or (
+        str(date) if date else path.parent.name)
+    layouts: dict[str, Layout | None] = {}
+    pages = []
+    for pnode in node_list(get(root, "pages"), fname, problems):
+        check_keys(pnode, PAGE_FIELDS, fname, problems, "page")
+        number_p = node_int(get(pnode, "number"), fname, problems, 1)
+        name = node_str(get(pnode, "name"), fname, problems)
+        editor = node_str(get(pnode, "editor", required=False), fname, problems) or ""
+        lnode = get(pnode, "layout")
+        lname = node_str(lnode, fname, problems)
+        layout = None
+        if lname is not None:
+            if lname not in layouts:
+                lpath = layouts_dir / f"{lname}.yaml"
+                if not lpath.is_file():
+                    known = sorted(p.stem for p in layouts_dir.glob("*.yaml"))
+                    problems.add(fname, lnode.start_mark,
+                                 f"unknown layout '{lname}' (known: {', '.join(known) or 'none'} in {layouts_dir})")
+                    layouts[lname] = None
+                else:
+                    layouts[lname] = load_layout(lpath, fonts, problems)
+            layout = layouts[lname]
+        modules = []
+        for mnode in node_list(get(pnode, "modules"), fname, problems):
+            m = _module(mnode, path, layout, problems)
+            if m is not None:
+                modules.append(m)
+        if layout is not None:
+            _check_overlaps(modules, fname, problems)
+        if number_p is not None and name is not None and layout is not None:
+            pages.append(PageSpec(number_p, name, layout, editor, tuple(modules)))
+    if problems or paper is None or date is None:
+        return None
+    return Issue(issue_id, path, paper, date, number, tuple(pages))
+
+
+def _module(node: yaml.Node, issue_path: Path, layout: Layout | None, problems: Problems) -> Module | None:
+    fname = str(issue_path)
+    check_keys(node, MODULE_FIELDS, fname, problems, "module")
+
+    def get(key: str, required: bool = True) -> yaml.Node | None:
+        return node_get(node, key, fname, problems, required=required)
+
+    art_node, head_node = get("article", False), get("head", False)
+    if (art_node is None) == (head_node is None):
+        problems.add(fname, node.start_mark, "a module has either article: (a file) or head: (a column head)")
+        return None
+    story = None
+    if art_node is not None:
+        rel = node_str(art_node, fname, problems)
+        if rel is not None:
+            apath = issue_path.parent / rel
+            if not apath.is_file():
+                problems.add(fname, art_node.start_mark, f"article file {rel} not found (looked in {apath.parent})")
+            else:
+                story = load_story(apath, problems)
+    head = node_str(head_node, fname, problems)
+    col = node_int(get("column"), fname, problems, 1)
+    span = node_int(get("span"), fname, problems, 1)
+    line = node_int(get("line"), fname, problems, 1)
+    lines = node_int(get("lines"), fname, problems, 1)
+    body_cols = node_int(get("columns", False), fname, problems, 1)
+    box_node = get("box", False)
+    box = bool(box_node is not None and box_node.value in ("true", "yes", "True"))
+    if None in (col, span, line, lines):
+        return None
+    if layout is not None:
+        if col + span - 1 > layout.columns or line + lines - 1 > layout.lines:
+            problems.add(fname, node.start_mark,
+                         f"module outside the grid: columns {col}–{col + span - 1}, lines {line}–{line + lines - 1}"
+                         f" (the layout '{layout.name}' has {layout.columns} columns × {layout.lines} lines)")
+            return None
+    if story is None and head is None:
+        return None
+    where = (fname, node.start_mark.line + 1, node.start_mark.column + 1)
+    return Module(story, head, col, span, line, lines, body_cols or span, box, where)
+
+
+def _check_overlaps(modules: list[Module], fname: str, problems: Problems) -> None:
+    for i, a in enumerate(modules):
+        for b in modules[i + 1:]:
+            if (a.column < b.column + b.span and b.column < a.column + a.span
+                    and a.line < b.line + b.lines and b.line < a.line + a.lines):
+                problems.add(fname, Mark(b.where[1], b.where[2]),
+                             f"module '{b.name}' overlaps module '{a.name}' (line {a.where[1]})")

@@ -1,0 +1,90 @@
+"""The page model: the only thing backends see. Lengths in millipoints, y down from the trim's top-left."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# Colours are CMYK tuples in 0..1; backends convert (screen → RGB).
+CMYK = tuple[float, float, float, float]
+BLACK: CMYK = (0.0, 0.0, 0.0, 1.0)
+WHITE: CMYK = (0.0, 0.0, 0.0, 0.0)
+
+
+@dataclass(frozen=True)
+class Glyph:
+    gid: int
+    x: int  # pen position of the glyph origin, relative to the run's origin
+    text: str  # the characters this glyph stands for (for ToUnicode / ActualText)
+
+
+@dataclass(frozen=True)
+class GlyphRun:
+    font: str  # face id in the FontBook
+    size: int
+    x: int
+    y: int  # baseline
+    glyphs: tuple[Glyph, ...]
+    color: CMYK = BLACK
+    vertical: bool = False
+
+    @property
+    def text(self) -> str:
+        return "".join(g.text for g in self.glyphs)
+
+
+@dataclass(frozen=True)
+class Rule:
+    x1: int
+    y1: int
+    x2: int
+    y2: int
+    width: int
+    color: CMYK = BLACK
+
+
+@dataclass(frozen=True)
+class Rect:
+    x: int
+    y: int
+    w: int
+    h: int
+    fill: CMYK | None = None
+    stroke: CMYK | None = None
+    stroke_width: int = 0
+
+
+@dataclass(frozen=True)
+class Bookmark:
+    title: str
+    y: int
+    level: int = 0
+
+
+@dataclass(frozen=True)
+class LineInfo:
+    """Where a body line sits, for checks and the report (not drawn)."""
+
+    article: str
+    x0: int
+    x1: int  # the column's edges
+    baseline: int
+    start: int  # first glyph's left edge
+    end: int  # last glyph's advance end
+    final: bool  # last line of its paragraph
+    text: str
+
+
+Item = GlyphRun | Rule | Rect | Bookmark
+
+
+@dataclass
+class Page:
+    number: int
+    name: str
+    width: int  # trim
+    height: int
+    bleed: int
+    items: list[Item] = field(default_factory=list)
+    lines: list[LineInfo] = field(default_factory=list)
+    grid_origin: int = 0  # y of the first grid band's top
+    grid_pitch: int = 0  # body leading

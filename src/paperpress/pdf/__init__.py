@@ -1,0 +1,1 @@
+"""PDF backend: pages → bytes, per output profile."""

@@ -1,0 +1,288 @@
+"""Our PDF writer on pydyf: pages of the page model → PDF bytes, shaped by an output profile."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from dataclasses import dataclass
+
+import pydyf
+
+from ..fonts import FontBook
+from ..model import BLACK, CMYK, Bookmark, GlyphRun, Page, Rect, Rule
+from ..units import mm
+from .fonts import UsedFont, embed
+
+
+@dataclass(frozen=True)
+class Profile:
+    """One output flavour: what the PDF is for decides colour, boxes, marks and navigation."""
+
+    name: str
+    color: str  # "cmyk" or "rgb"
+    marks: bool  # bleed, crop and registration marks around the trim
+    overprint_black: bool  # 100 K text and rules overprint (no knock-out on the other plates)
+    outline: bool
+    version: bytes = b"1.6"
+
+
+PROFILES = {
+    "print": Profile("print", "cmyk", marks=True, overprint_black=True, outline=False),
+    "screen": Profile("screen", "rgb", marks=False, overprint_black=False, outline=True),
+}
+
+MARK_AREA = mm(12)  # room outside the bleed for crop and registration marks
+MARK_LEN = mm(8)
+MARK_GAP = mm(1)  # marks start this far outside the bleed
+MARK_WIDTH = 250  # 0.25 pt
+
+
+@dataclass(frozen=True)
+class Meta:
+    title: str
+    subject: str = ""
+    keywords: str = ""
+
+
+def _num(v: float) -> str:
+    s = f"{v:.3f}".rstrip("0").rstrip(".")
+    return "0" if s in ("-0", "") else s
+
+
+class _Canvas:
+    """Content stream writer in our coordinates (millipoints, y down from the trim's top-left)."""
+
+    def __init__(self, profile: Profile, offset: int, height: int):
+        self.p = profile
+        self.o = offset
+        self.h = height
+        self.ops: list[str] = []
+        self.uses_overprint = False
+        self.uses_knockout = False
+
+    def X(self, x: int) -> str:  # noqa: N802
+        return _num((x + self.o) / 1000)
+
+    def Y(self, y: int) -> str:  # noqa: N802
+        return _num((self.h - (y + self.o)) / 1000)
+
+    def color(self, c: CMYK, stroke: bool) -> None:
+        if self.p.color == "cmyk":
+            op = "K" if stroke else "k"
+            self.ops.append(" ".join(_num(v) for v in c) + " " + op)
+        else:
+            cc, m, y, k = c
+            rgb = ((1 - cc) * (1 - k), (1 - m) * (1 - k), (1 - y) * (1 - k))
+            self.ops.append(" ".join(_num(v) for v in rgb) + (" RG" if stroke else " rg"))
+        if self.p.overprint_black:
+            if c == BLACK:
+                self.ops.append("/GSop gs")
+                self.uses_overprint = True
+            else:
+                self.ops.append("/GSko gs")
+                self.uses_knockout = True
+
+
+def _glyph_ops(run: GlyphRun, used: UsedFont, font_name: str, cv: _Canvas) -> None:
+    face = used.face
+    size = run.size
+    glyphs = run.glyphs
+    cv.ops.append("BT")
+    cv.ops.append(f"/{font_name} {_num(size / 1000)} Tf")
+    cv.ops.append(f"{cv.X(run.x + glyphs[0].x)} {cv.Y(run.y)} Td")
+    parts = []
+    font = face.hb_font
+    upem = face.upem
+    for i, g in enumerate(glyphs):
+        used.use(g.gid, g.text)
+        parts.append(f"<{{{g.gid}}}>")  # the code is filled in once the subset is known
+        if i + 1 < len(glyphs):
+            natural = font.get_glyph_h_advance(g.gid) * size / upem
+            wanted = glyphs[i + 1].x - g.x
+            adj = (natural - wanted) * 1000 / size
+            if abs(adj) > 0.0005:
+                parts.append(_num(adj))
+    cv.ops.append("[" + "".join(parts) + "] TJ")
+    cv.ops.append("ET")
+
+
+def _marks(cv: _Canvas, page: Page) -> None:
+    """Crop marks at the trim corners and registration targets at the edges, outside the bleed."""
+    w, h, b = page.width, page.height, page.bleed
+    cv.ops.append("q /CSall CS 1 SCN /GSop gs")
+    cv.ops.append(f"{_num(MARK_WIDTH / 1000)} w")
+    start = b + MARK_GAP
+    for x, y, sx, sy in ((0, 0, -1, -1), (w, 0, 1, -1), (0, h, -1, 1), (w, h, 1, 1)):
+        cv.ops.append(f"{cv.X(x + sx * start)} {cv.Y(y)} m {cv.X(x + sx * (start + MARK_LEN))} {cv.Y(y)} l S")
+        cv.ops.append(f"{cv.X(x)} {cv.Y(y + sy * start)} m {cv.X(x)} {cv.Y(y + sy * (start + MARK_LEN))} l S")
+    r = mm(2.5)
+    d = b + MARK_GAP + MARK_LEN // 2
+    for cx, cy in ((w // 2, -d), (w // 2, h + d), (-d, h // 2), (w + d, h // 2)):
+        cv.ops.append(f"{cv.X(cx - r - mm(1.5))} {cv.Y(cy)} m {cv.X(cx + r + mm(1.5))} {cv.Y(cy)} l S")
+        cv.ops.append(f"{cv.X(cx)} {cv.Y(cy - r - mm(1.5))} m {cv.X(cx)} {cv.Y(cy + r + mm(1.5))} l S")
+        k = 0.5523 * r
+        X, Y = cv.X, cv.Y
+        cv.ops.append(
+            f"{X(cx + r)} {Y(cy)} m "
+            f"{X(cx + r)} {Y(cy - k)} {X(cx + k)} {Y(cy - r)} {X(cx)} {Y(cy - r)} c "
+            f"{X(cx - k)} {Y(cy - r)} {X(cx - r)} {Y(cy - k)} {X(cx - r)} {Y(cy)} c "
+            f"{X(cx - r)} {Y(cy + k)} {X(cx - k)} {Y(cy + r)} {X(cx)} {Y(cy + r)} c "
+            f"{X(cx + k)} {Y(cy + r)} {X(cx + r)} {Y(cy + k)} {X(cx + r)} {Y(cy)} c S")
+    cv.ops.append("Q")
+
+
+def render(pages: list[Page], fonts: FontBook, profile: Profile, meta: Meta) -> bytes:
+    pdf = pydyf.PDF()
+    used: dict[str, UsedFont] = {}
+    names: dict[str, str] = {}
+    page_streams = []
+    for page in pages:
+        offset = (page.bleed + MARK_AREA) if profile.marks else 0
+        height = page.height + 2 * offset
+        cv = _Canvas(profile, offset, height)
+        if profile.marks:
+            _marks(cv, page)
+        for item in page.items:
+            if isinstance(item, GlyphRun):
+                if not item.glyphs:
+                    continue
+                if item.font not in used:
+                    used[item.font] = UsedFont(fonts[item.font])
+                    names[item.font] = f"F{len(names) + 1}"
+                cv.ops.append("q")
+                cv.color(item.color, stroke=False)
+                _glyph_ops(item, used[item.font], names[item.font], cv)
+                cv.ops.append("Q")
+            elif isinstance(item, Rule):
+                cv.ops.append("q")
+                cv.color(item.color, stroke=True)
+                cv.ops.append(f"{_num(item.width / 1000)} w 0 J")
+                cv.ops.append(f"{cv.X(item.x1)} {cv.Y(item.y1)} m {cv.X(item.x2)} {cv.Y(item.y2)} l S")
+                cv.ops.append("Q")
+            elif isinstance(item, Rect):
+                cv.ops.append("q")
+                rect = f"{cv.X(item.x)} {cv.Y(item.y + item.h)} {_num(item.w / 1000)} {_num(item.h / 1000)} re"
+                if item.fill is not None:
+                    cv.color(item.fill, stroke=False)
+                    cv.ops.append(rect + " f")
+                if item.stroke is not None:
+                    cv.color(item.stroke, stroke=True)
+                    cv.ops.append(f"{_num(item.stroke_width / 1000)} w {rect} S")
+                cv.ops.append("Q")
+        page_streams.append((page, cv, offset, height))
+
+    font_refs = {}
+    for key, u in used.items():
+        font_refs[names[key]] = embed(pdf, u).reference
+
+    ext = {}
+    if profile.overprint_black:
+        ext["GSop"] = pydyf.Dictionary({"Type": "/ExtGState", "OP": "true", "op": "true", "OPM": 1})
+        ext["GSko"] = pydyf.Dictionary({"Type": "/ExtGState", "OP": "false", "op": "false", "OPM": 1})
+    resources = pydyf.Dictionary({"Font": pydyf.Dictionary(font_refs)})
+    if ext:
+        resources["ExtGState"] = pydyf.Dictionary(ext)
+    if profile.marks:
+        tint = pydyf.Dictionary({"FunctionType": 2, "Domain": pydyf.Array([0, 1]),
+                                 "C0": pydyf.Array([0, 0, 0, 0]), "C1": pydyf.Array([1, 1, 1, 1]), "N": 1})
+        pdf.add_object(tint)
+        resources["ColorSpace"] = pydyf.Dictionary(
+            {"CSall": pydyf.Array(["/Separation", "/All", "/DeviceCMYK", tint.reference])})
+    pdf.add_object(resources)
+
+    page_refs = []
+    digest = hashlib.sha256(profile.name.encode() + meta.title.encode("utf-8"))
+    for page, cv, offset, height in page_streams:
+        text = _fill_codes("\n".join(cv.ops), used, names)
+        digest.update(text.encode("latin-1"))
+        content = pydyf.Stream([text.encode("latin-1")], compress=True)
+        pdf.add_object(content)
+        width = page.width + 2 * offset
+        box = pydyf.Array([0, 0, _num(width / 1000), _num(height / 1000)])
+        pdict = pydyf.Dictionary({
+            "Type": "/Page", "Parent": pdf.pages.reference, "MediaBox": box,
+            "Contents": content.reference, "Resources": resources.reference,
+        })
+        if profile.marks:
+            o, b = offset, page.bleed
+            pdict["TrimBox"] = pydyf.Array([_num(o / 1000), _num(o / 1000), _num((o + page.width) / 1000),
+                                            _num((o + page.height) / 1000)])
+            pdict["BleedBox"] = pydyf.Array([_num((o - b) / 1000), _num((o - b) / 1000),
+                                             _num((o + page.width + b) / 1000), _num((o + page.height + b) / 1000)])
+        pdf.add_page(pdict)
+        page_refs.append((pdf.objects[-1], page, offset, height))
+    if profile.outline:
+        _outline(pdf, page_refs)
+    pdf.info["Title"] = pydyf.String(meta.title)
+    if meta.subject:
+        pdf.info["Subject"] = pydyf.String(meta.subject)
+    if meta.keywords:
+        pdf.info["Keywords"] = pydyf.String(meta.keywords)
+    pdf.info["Creator"] = pydyf.String("paperpress")
+    pdf.info["Producer"] = pydyf.String("paperpress (pydyf)")
+    out = io.BytesIO()
+    ident = digest.hexdigest()[:32].encode()
+    pdf.write(out, version=profile.version, identifier=ident, compress=True)
+    return out.getvalue()
+
+
+def _fill_codes(text: str, used: dict[str, UsedFont], names: dict[str, str]) -> str:
+    """Replace each glyph placeholder <{gid}> by the subset's code, font by font (Tf names the font)."""
+    out = []
+    current: UsedFont | None = None
+    by_name = {names[k]: u for k, u in used.items()}
+    for line in text.split("\n"):
+        if line.endswith(" Tf"):
+            current = by_name[line.split()[0][1:]]
+        elif line.endswith("] TJ") and current is not None:
+            codes = current.codes
+            pieces = line.split("<{")
+            rebuilt = [pieces[0]]
+            for piece in pieces[1:]:
+                gid, rest = piece.split("}>", 1)
+                rebuilt.append(f"<{codes[int(gid)]:04X}>{rest}")
+            line = "".join(rebuilt)
+        out.append(line)
+    return "\n".join(out)
+
+
+def _outline(pdf: pydyf.PDF, page_refs: list) -> None:
+    """Bookmarks: one per page, one per article under it."""
+    root = pydyf.Dictionary({"Type": "/Outlines"})
+    pdf.add_object(root)
+    tops = []
+    for page_obj, page, offset, height in page_refs:
+        children = []
+        top = None
+        for item in page.items:
+            if not isinstance(item, Bookmark):
+                continue
+            y = _num((height - (item.y + offset)) / 1000)
+            entry = pydyf.Dictionary({"Title": pydyf.String(item.title),
+                                      "Dest": pydyf.Array([page_obj.reference, "/XYZ", 0, y, 0])})
+            pdf.add_object(entry)
+            if item.level == 0:
+                top = entry
+                tops.append((entry, children))
+            elif top is not None:
+                children.append(entry)
+    _link_siblings(tops and [t for t, _ in tops], root)
+    for entry, children in tops:
+        if children:
+            _link_siblings(children, entry)
+    pdf.catalog["Outlines"] = root.reference
+    pdf.catalog["PageMode"] = "/UseOutlines"
+
+
+def _link_siblings(items: list, parent: pydyf.Dictionary) -> None:
+    if not items:
+        return
+    for i, it in enumerate(items):
+        it["Parent"] = parent.reference
+        if i:
+            it["Prev"] = items[i - 1].reference
+        if i + 1 < len(items):
+            it["Next"] = items[i + 1].reference
+    parent["First"] = items[0].reference
+    parent["Last"] = items[-1].reference
+    parent["Count"] = len(items)

@@ -1,0 +1,128 @@
+"""Article files → Story: headline parts, dateline, byline and paragraphs of styled runs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from .errors import Mark, Problems
+from .yamlsrc import check_keys, load_yaml, node_get, node_list, node_str
+
+KINDS = ("news", "editors-note", "column", "feature")
+TEXT_FIELDS = ("kicker", "title", "subtitle", "dateline", "byline")
+FIELDS = {"kind", "paragraphs", *TEXT_FIELDS}
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a piece of text stands in its file (1-based), to locate problems in it."""
+
+    file: str
+    line: int
+    column: int
+    plain: bool  # a plain one-line scalar: character i sits at column + i
+
+    def at(self, index: int) -> tuple[int, int]:
+        return (self.line, self.column + index) if self.plain else (self.line, self.column)
+
+
+@dataclass(frozen=True)
+class Run:
+    text: str
+    bold: bool = False
+
+
+@dataclass(frozen=True)
+class Para:
+    runs: tuple[Run, ...]
+    source: Source
+
+    @property
+    def text(self) -> str:
+        return "".join(r.text for r in self.runs)
+
+
+@dataclass(frozen=True)
+class Story:
+    id: str
+    path: Path
+    kind: str
+    kicker: str | None
+    title: str | None
+    subtitle: str | None
+    dateline: str | None
+    byline: str | None
+    paragraphs: tuple[Para, ...]
+    sources: dict[str, Source]
+
+    def texts(self) -> list[tuple[str, str, Source]]:
+        """Every piece of text with its field name and source, for coverage checks."""
+        out = [(f, getattr(self, f), self.sources[f]) for f in TEXT_FIELDS if getattr(self, f)]
+        out += [("paragraph", p.text, p.source) for p in self.paragraphs]
+        return out
+
+
+def _source(fname: str, node: yaml.Node) -> Source:
+    # a one-line plain or single-quoted scalar without escapes maps character i to column + i
+    # (the C loader gives plain scalars style '' where the Python one gives None)
+    one_line = node.start_mark.line == node.end_mark.line
+    style = node.style or ""
+    quoted = style == "'" and "''" not in str(node.value)
+    plain = isinstance(node, yaml.ScalarNode) and one_line and (style == "" or quoted)
+    col = node.start_mark.column + 1 + (1 if quoted else 0)
+    return Source(fname, node.start_mark.line + 1, col, plain)
+
+
+def parse_runs(text: str, src: Source, problems: Problems) -> tuple[Run, ...]:
+    """`**bold**` marks a run-in lead (set in the bold face); nothing else is markup."""
+    parts = text.split("**")
+    if len(parts) % 2 == 0:
+        line, col = src.at(text.rfind("**"))
+        problems.add(src.file, Mark(line, col), "unclosed ** (bold run-in) marker")
+        return (Run(text.replace("**", "")),)
+    return tuple(Run(p, bold=bool(i % 2)) for i, p in enumerate(parts) if p)
+
+
+def load_story(path: Path, problems: Problems) -> Story | None:
+    fname = str(path)
+    root = load_yaml(path, problems)
+    if root is None:
+        return None
+    if not isinstance(root, yaml.MappingNode):
+        problems.add(fname, root.start_mark, "an article file is a mapping (kind:, title:, paragraphs: …)")
+        return None
+    before = len(problems.items)
+    check_keys(root, FIELDS, fname, problems, "article")
+    kind = node_str(node_get(root, "kind", fname, problems, required=True), fname, problems)
+    kind_node = node_get(root, "kind", fname, problems)
+    if kind is not None and kind not in KINDS:
+        problems.add(fname, kind_node.start_mark, f"unknown kind '{kind}' (expected one of: {', '.join(KINDS)})")
+    values: dict[str, str | None] = {}
+    sources: dict[str, Source] = {}
+    for f in TEXT_FIELDS:
+        node = node_get(root, f, fname, problems)
+        values[f] = node_str(node, fname, problems)
+        if node is not None:
+            sources[f] = _source(fname, node)
+    paras = []
+    pnode = node_get(root, "paragraphs", fname, problems, required=True)
+    items = node_list(pnode, fname, problems)
+    if pnode is not None and isinstance(pnode, yaml.SequenceNode) and not items:
+        problems.add(fname, pnode.start_mark, "an article needs at least one paragraph")
+    for item in items:
+        text = node_str(item, fname, problems)
+        if text is None:
+            continue
+        if not text.strip():
+            problems.add(fname, item.start_mark, "empty paragraph")
+            continue
+        src = _source(fname, item)
+        paras.append(Para(parse_runs(text, src, problems), src))
+    if kind == "news" and not values["title"]:
+        problems.add(fname, root.start_mark, "a news article needs a title")
+    if len(problems.items) > before:
+        return None
+    return Story(path.stem, path, kind or "news", values["kicker"], values["title"], values["subtitle"],
+                 values["dateline"], values["byline"], tuple(paras), sources)

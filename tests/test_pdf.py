@@ -1,0 +1,149 @@
+"""The sample's PDFs read back with independent tools: pdffonts, pdftotext (poppler) and pikepdf."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from collections import Counter
+from pathlib import Path
+
+import pikepdf
+import pytest
+
+from tests.conftest import SAMPLE, run_cli
+from tests.seed_text import repaired_seed_paragraphs
+
+SEED = Path(__file__).parent / "data" / "seed.txt"
+MM = 72 / 25.4
+RGB_OPS = {"rg", "RG"}
+CMYK_OPS = {"k", "K"}
+
+
+def print_pdf(out: Path) -> Path:
+    (pdf,) = sorted((out / "print").glob("*.pdf"))
+    return pdf
+
+
+def pdftotext(pdf: Path) -> str:
+    return subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", str(pdf), "-"], capture_output=True,
+                          text=True, check=True).stdout
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", "", text.replace("\u3000", ""))
+
+
+def test_fonts_embedded_subset_with_unicode(sample_build):
+    """pdffonts: every font of both PDFs is embedded, subset and has a ToUnicode map."""
+    for pdf in [print_pdf(sample_build), *sorted((sample_build / "screen").glob("*.pdf"))]:
+        out = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+        rows = out.splitlines()[2:]
+        assert len(rows) >= 4
+        for row in rows:
+            cols = row.split()
+            emb, sub, uni = cols[-5], cols[-4], cols[-3]
+            assert (emb, sub, uni) == ("yes", "yes", "yes"), row
+            assert re.match(r"[A-Z]{6}\+", cols[0]), row
+
+
+@pytest.mark.parametrize("kind", ["print", "screen"])
+def test_text_copies_back_as_the_articles(sample_build, kind):
+    """pdftotext: every block of the repaired seed (titles, bylines, paragraphs) comes back whole and in order."""
+    pdf = print_pdf(sample_build) if kind == "print" else sample_build / "screen" / "2024-11-15.pdf"
+    text = squash(pdftotext(pdf))
+    blocks = repaired_seed_paragraphs(SEED)
+    for block in blocks:
+        assert squash(block) in text, block[:30]
+    # and every character of the seed is there as many times as the seed has it
+    need = Counter(squash("".join(blocks)))
+    have = Counter(text)
+    assert not need - have
+
+
+def _content_ops(pdf: pikepdf.Pdf):
+    for page in pdf.pages:
+        for operands, op in pikepdf.parse_content_stream(page):
+            yield page, operands, str(op)
+
+
+def test_print_is_cmyk_only(sample_build):
+    """pikepdf: the print PDF paints only with CMYK operators and a /All separation; no RGB anywhere."""
+    pdf = pikepdf.open(print_pdf(sample_build))
+    ops = Counter(op for _, _, op in _content_ops(pdf))
+    assert ops["k"] > 0
+    assert not (set(ops) & {"rg", "RG", "g", "G", "sc", "SC", "scn"})
+    raw = print_pdf(sample_build).read_bytes()
+    for obj in pdf.objects:
+        if isinstance(obj, pikepdf.Dictionary | pikepdf.Array):
+            assert "/DeviceRGB" not in repr(obj) and "/ICCBased" not in repr(obj)
+    assert b"DeviceRGB" not in raw
+
+
+def test_black_text_is_100k_and_overprints(sample_build):
+    """Black text is 0 0 0 1 k under an ExtGState with OP/op true and OPM 1."""
+    pdf = pikepdf.open(print_pdf(sample_build))
+    page = pdf.pages[0]
+    states = page.Resources.ExtGState
+    colour, state, black_text_runs = None, None, 0
+    for operands, op in pikepdf.parse_content_stream(page):
+        op = str(op)
+        if op == "k":
+            colour = tuple(float(v) for v in operands)
+        elif op == "gs":
+            state = states[str(operands[0])]
+        elif op == "TJ" and colour == (0, 0, 0, 1):
+            assert bool(state.OP) and bool(state.op) and int(state.OPM) == 1
+            black_text_runs += 1
+        elif op == "TJ":
+            assert colour is not None and not bool(state.op)  # coloured and reversed text knock out
+    assert black_text_runs > 500
+
+
+def test_print_boxes_and_bleed(sample_build):
+    """MediaBox ⊇ BleedBox ⊇ TrimBox, with at least 3 mm of bleed on every side; the trim is the layout's."""
+    pdf = pikepdf.open(print_pdf(sample_build))
+    page = pdf.pages[0]
+    media = [float(v) for v in page.MediaBox]
+    bleed = [float(v) for v in page.BleedBox]
+    trim = [float(v) for v in page.TrimBox]
+    assert media[0] <= bleed[0] and media[1] <= bleed[1] and media[2] >= bleed[2] and media[3] >= bleed[3]
+    for i in (0, 1):
+        assert trim[i] - bleed[i] >= 3 * MM - 0.01
+        assert bleed[i + 2] - trim[i + 2] >= 3 * MM - 0.01
+    assert abs((trim[2] - trim[0]) - 370 * MM) < 0.01 and abs((trim[3] - trim[1]) - 530 * MM) < 0.01
+
+
+def test_screen_is_rgb(sample_build):
+    """The screen PDF paints in RGB only, has no print boxes and carries an outline of pages and articles."""
+    pdf = pikepdf.open(sample_build / "screen" / "2024-11-15.pdf")
+    ops = Counter(op for _, _, op in _content_ops(pdf))
+    assert ops["rg"] > 0 and not (set(ops) & CMYK_OPS)
+    assert "/TrimBox" not in pdf.pages[0]
+    with pdf.open_outline() as outline:
+        titles = [item.title for item in outline.root]
+        assert titles == ["第5版 生态环境"]
+        assert len(outline.root[0].children) == 8
+
+
+def test_report_lists_modules_and_fit(sample_build):
+    """report.json names every module with its fit, and the build's timings."""
+    import json
+
+    report = json.loads((sample_build / "report.json").read_text(encoding="utf-8"))
+    (page,) = report["pages"]
+    assert [m["article"] for m in page["modules"]] == [
+        "training", "damage-compensation", "river-patrol", "air-dispatch", "editors-note", "xiaodian",
+        "xinghualing", "yingze"]
+    for m in page["modules"]:
+        assert m["status"] in ("fits", "short")
+        assert m["lines_needed"] <= m["lines_available"]
+    assert set(report["timings_seconds"]) == {"read", "layout", "pdf"}
+
+
+def test_builds_are_byte_identical(tmp_path, sample_build):
+    """Same input, same bytes: a second build gives identical PDFs."""
+    proc = run_cli("build", str(SAMPLE), "-o", str(tmp_path))
+    assert proc.returncode == 0, proc.stderr
+    for pdf in sorted(sample_build.rglob("*.pdf")):
+        again = tmp_path / "2024-11-15" / pdf.relative_to(sample_build)
+        assert again.read_bytes() == pdf.read_bytes(), pdf.name
