@@ -37,8 +37,9 @@ def sample_built():
 
 @pytest.fixture
 def project_copy(tmp_path: Path) -> Path:
-    """A throw-away project: layouts and the sample issue copied, fonts linked; returns the issue.yaml."""
+    """A throw-away project: layouts and the sample issue copied, fonts and profiles linked; returns issue.yaml."""
     shutil.copytree(ROOT / "layouts", tmp_path / "layouts")
     (tmp_path / "fonts").symlink_to(ROOT / "fonts")
+    (tmp_path / "profiles").symlink_to(ROOT / "profiles")
     shutil.copytree(SAMPLE.parent, tmp_path / "issues" / "2024-11-15")
     return tmp_path / "issues" / "2024-11-15" / "issue.yaml"

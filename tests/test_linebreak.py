@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from paperpress.linebreak.atoms import CLOSE, HAN, LATIN, MID, OPEN, Atom, _chunks
 from paperpress.linebreak.breaker import Settings, set_paragraph
-from paperpress.linebreak.rules_zh import CANNOT_END_STRICT, CANNOT_START_STRICT, CLOSING, MIDDLE, OPENING
+from paperpress.linebreak.rules_zh import CANNOT_END_STRICT, CANNOT_START_STRICT, CLOSING, MIDDLE, OPENING, is_latin
 
 EM = 1000
 
@@ -12,7 +12,7 @@ EM = 1000
 def atoms(text: str) -> list[Atom]:
     out = []
     for chunk in _chunks(text):
-        if chunk[0].isascii() and chunk != " ":
+        if is_latin(chunk[0]):
             out.append(Atom(chunk, "t", EM, LATIN, len(chunk) * EM // 2,
                             tuple((0, i * EM // 2, c) for i, c in enumerate(chunk))))
         elif chunk in OPENING:

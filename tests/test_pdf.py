@@ -137,7 +137,7 @@ def test_report_lists_modules_and_fit(sample_build):
     for m in page["modules"]:
         assert m["status"] in ("fits", "short")
         assert m["lines_needed"] <= m["lines_available"]
-    assert set(report["timings_seconds"]) == {"read", "layout", "pdf"}
+    assert set(report["timings_seconds"]) == {"read", "layout", "pdf", "preflight"}
 
 
 def test_builds_are_byte_identical(tmp_path, sample_build):

@@ -10,13 +10,17 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import typography
 from .coverage import check_coverage
 from .errors import Problems
 from .fonts import FontBook
-from .layout.compose import Fit, compose_page
+from .layout.compose import Finding, Fit, compose_page
 from .manifest import Issue, load_issue
 from .model import Page
-from .pdf.writer import PROFILES, Meta, render
+from .pdf.writer import PROFILES, Meta, print_profile, render
+from .preflight import Finding as PreflightFinding
+from .preflight import Rules, preflight
+from .typography import TypoFinding
 
 
 @dataclass
@@ -46,7 +50,11 @@ class Built:
     issue: Issue
     pages: list[Page]
     fits: list[Fit]
+    findings: list[Finding]
     files: dict[str, bytes] = field(default_factory=dict)  # relative path → bytes
+    page_files: list[str] = field(default_factory=list)  # the print PDF of each page, in page order
+    preflight: list[PreflightFinding] = field(default_factory=list)  # of the print PDFs
+    typography: list[TypoFinding] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
 
 
@@ -63,31 +71,47 @@ def load(issue_path: Path, project: Project | None = None) -> tuple[Issue, FontB
     return issue, fonts
 
 
-def file_name(issue: Issue, page: Page) -> str:
-    return f"{issue.id}-{page.number:02d}.pdf"
+def file_name(issue: Issue, page: Page, pattern: str) -> str:
+    """The plate-setter's name for a page's PDF, from the layout's print.file-name pattern."""
+    return pattern.format(issue=issue.id, code=issue.code, date=f"{issue.date:%Y%m%d}", page=page.number)
 
 
-def build(issue_path: Path, project: Project | None = None) -> Built:
+def build(issue_path: Path, project: Project | None = None, pdfx: str | None = None) -> Built:
+    """Read, lay out and render an issue in memory; pdfx overrides the layouts' PDF/X flavour."""
     t0 = time.perf_counter()
     issue, fonts = load(issue_path, project)
     t1 = time.perf_counter()
-    pages, fits = [], []
+    pages, fits, findings = [], [], []
     for spec in issue.pages:
-        page, page_fits = compose_page(spec, issue, fonts)
+        page, page_fits, page_findings = compose_page(spec, issue, fonts)
         pages.append(page)
         fits += page_fits
+        findings += page_findings
+    stories = [m.story for spec in issue.pages for m in spec.modules if m.story is not None]
+    built = Built(issue, pages, fits, findings, typography=typography.check(pages, stories, fonts))
     t2 = time.perf_counter()
-    built = Built(issue, pages, fits)
     title = f"{issue.paper} {issue.date.isoformat()}"
     articles = ", ".join(f.article for f in fits)
-    for page in pages:
-        meta = Meta(f"{title} 第{page.number}版 {page.name}", subject=page.name, keywords=articles)
-        built.files[f"print/{file_name(issue, page)}"] = render([page], fonts, PROFILES["print"], meta)
+    settings = issue.pages[0].layout.print
+    profile = print_profile(pdfx or settings.pdfx)
+    for spec, page in zip(issue.pages, pages, strict=True):
+        ps = spec.layout.print
+        meta = Meta(f"{title} 第{page.number}版 {page.name}", issue.date, subject=page.name,
+                    keywords=", ".join(f.article for f in fits if f.page == page.number), intent=ps.intent)
+        name = file_name(issue, page, ps.file_name)
+        built.files[f"print/{name}"] = render([page], fonts, print_profile(pdfx or ps.pdfx), meta)
+        built.page_files.append(f"print/{name}")
+    whole = Meta(title, issue.date, keywords=articles, intent=settings.intent)
     if len(pages) > 1:
-        built.files[f"print/{issue.id}.pdf"] = render(pages, fonts, PROFILES["print"], Meta(title, keywords=articles))
-    built.files[f"screen/{issue.id}.pdf"] = render(pages, fonts, PROFILES["screen"], Meta(title, keywords=articles))
+        built.files[f"print/{issue.id}.pdf"] = render(pages, fonts, profile, whole)
+    built.files[f"screen/{issue.id}.pdf"] = render(pages, fonts, PROFILES["screen"], whole)
     t3 = time.perf_counter()
-    built.timings = {"read": t1 - t0, "layout": t2 - t1, "pdf": t3 - t2}
+    for rel, data in built.files.items():
+        if rel.startswith("print/"):
+            ps = issue.pages[0].layout.print
+            built.preflight += preflight(data, Rules(profile.pdfx or "PDF/X-4", ps.ink_limit), name=rel)
+    t4 = time.perf_counter()
+    built.timings = {"read": t1 - t0, "layout": t2 - t1, "pdf": t3 - t2, "preflight": t4 - t3}
     built.files["report.json"] = json.dumps(report(built), ensure_ascii=False, indent=2).encode("utf-8")
     return built
 
@@ -95,7 +119,7 @@ def build(issue_path: Path, project: Project | None = None) -> Built:
 def report(built: Built) -> dict:
     issue = built.issue
     pages = []
-    for spec, page in zip(issue.pages, built.pages, strict=False):
+    for spec, page, pfile in zip(issue.pages, built.pages, built.page_files, strict=True):
         mods = []
         for f in built.fits:
             if f.page != page.number:
@@ -111,9 +135,15 @@ def report(built: Built) -> dict:
             mods.append(entry)
         heads = [m.head for m in spec.modules if m.story is None]
         pages.append({"number": page.number, "name": page.name, "layout": spec.layout.name,
-                      "file": f"print/{file_name(issue, page)}", "modules": mods, "column_heads": heads})
+                      "file": pfile, "modules": mods, "column_heads": heads})
     return {"issue": issue.id, "paper": issue.paper, "date": issue.date.isoformat(), "number": issue.number,
-            "pages": pages, "outputs": sorted(k for k in built.files if k != "report.json"),
+            "pages": pages,
+            "preflight": {"passed": not any(f.severity == "error" for f in built.preflight),
+                          "findings": [str(f) for f in built.preflight]},
+            "typography": [{"severity": f.severity, "article": f.article, "where": f.where, "rule": f.rule,
+                            "message": f.message} for f in built.typography],
+            "findings": [{"severity": f.severity, "where": f.where, "message": f.message} for f in built.findings],
+            "outputs": sorted(k for k in built.files if k != "report.json"),
             "timings_seconds": {k: round(v, 4) for k, v in built.timings.items()}}
 
 
@@ -122,6 +152,9 @@ def write_atomically(built: Built, out_dir: Path) -> Path:
     out_dir.mkdir(parents=True, exist_ok=True)
     final = out_dir / built.issue.id
     tmp = Path(tempfile.mkdtemp(prefix=f".{built.issue.id}.tmp-", dir=out_dir))
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o777 & ~umask)  # mkdtemp makes it private; the issue folder is for the newsroom
     try:
         for rel, data in built.files.items():
             p = tmp / rel

@@ -45,6 +45,10 @@ def check_coverage(issue: Issue, fonts: FontBook, problems: Problems) -> None:
             _check(text, layout.style(sname), fonts, None, mfile, f"the header of page {spec.number}", problems,
                    seen)
         for module in spec.modules:
+            if module.figure is not None:
+                _check((module.caption or "") + (module.credit or ""), layout.style("caption"), fonts, None, mfile,
+                       f"the caption at line {module.where[1]}", problems, seen)
+                continue
             if module.story is None:
                 _check(module.head or "", layout.style("head"), fonts, None, mfile,
                        f"the column head at line {module.where[1]}", problems, seen)

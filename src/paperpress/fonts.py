@@ -78,9 +78,20 @@ class Face:
             buf.guess_segment_properties()
             hb.shape(self.hb_font, buf, {f: True for f in features})
             hit = [(i.codepoint, i.cluster, p.x_advance, p.x_offset)
-                   for i, p in zip(buf.glyph_infos, buf.glyph_positions, strict=False)]
+                   for i, p in zip(buf.glyph_infos, buf.glyph_positions, strict=True)]
             self._shaped[key] = hit
         return hit
+
+
+    def shape_vertical(self, text: str) -> list[tuple[int, int, int, int, int]]:
+        """Shape top to bottom (vert/vrt2 applied by HarfBuzz): [(gid, cluster, x_offset, y_offset, y_advance)]."""
+        buf = hb.Buffer()
+        buf.add_str(text)
+        buf.guess_segment_properties()
+        buf.direction = "ttb"
+        hb.shape(self.hb_font, buf, {})
+        return [(i.codepoint, i.cluster, p.x_offset, p.y_offset, p.y_advance)
+                for i, p in zip(buf.glyph_infos, buf.glyph_positions, strict=True)]
 
 
 class FontBook:

@@ -10,19 +10,24 @@ import yaml
 
 from .errors import Mark, Problems
 from .fonts import FontBook
+from .linebreak.breaker import HOUSE_STYLES
 from .model import BLACK, CMYK
 from .stories import Story, load_story
 from .units import parse_length
 from .yamlsrc import check_keys, load_yaml, mapping_items, node_get, node_int, node_list, node_str
 
 STYLE_FIELDS = {"font", "size", "leading", "color", "tracking"}
-LAYOUT_FIELDS = {"name", "trim", "bleed", "margins", "header", "grid", "styles", "linebreak", "colors"}
-ISSUE_FIELDS = {"paper", "date", "number", "id", "pages"}
+LAYOUT_FIELDS = {"name", "trim", "bleed", "margins", "header", "grid", "styles", "linebreak", "colors", "print"}
+PRINT_FIELDS = {"pdfx", "output-intent", "ink-limit", "min-ppi", "file-name", "slug"}
+INTENT_FIELDS = {"profile", "condition", "registry", "info"}
+PDFX_VERSIONS = ("PDF/X-4", "PDF/X-1a:2001")
+ISSUE_FIELDS = {"paper", "code", "date", "number", "id", "pages"}
 PAGE_FIELDS = {"number", "name", "layout", "editor", "modules"}
-MODULE_FIELDS = {"article", "head", "column", "span", "line", "lines", "columns", "box", "id"}
+MODULE_FIELDS = {"article", "head", "figure", "caption", "credit", "column", "span", "line", "lines", "columns",
+                 "box", "vertical"}
 # styles every layout must define: what the typesetter asks for by name
 REQUIRED_STYLES = ("body", "runin", "kicker", "title", "subtitle", "byline", "note", "note-label", "head",
-                   "folio-paper", "folio-page", "folio-info")
+                   "caption", "folio-paper", "folio-page", "folio-info")
 
 
 @dataclass(frozen=True)
@@ -33,6 +38,26 @@ class Style:
     leading: int
     color: CMYK = BLACK
     tracking: int = 0  # extra space after each character, millipoints
+
+
+@dataclass(frozen=True)
+class OutputIntent:
+    """The printing condition the print PDFs are made for (PDF/X OutputIntent)."""
+
+    profile: Path  # ICC output profile (CMYK)
+    condition: str  # OutputConditionIdentifier, e.g. "CGATS TR 002"
+    registry: str
+    info: str
+
+
+@dataclass(frozen=True)
+class PrintSettings:
+    pdfx: str = "PDF/X-4"
+    intent: OutputIntent | None = None
+    ink_limit: int = 300  # percent, sum of C+M+Y+K
+    min_ppi: int = 200
+    file_name: str = "{issue}-{page:02d}.pdf"
+    slug: bool = False
 
 
 @dataclass(frozen=True)
@@ -55,6 +80,8 @@ class Layout:
     max_stretch: float
     latin_gap: float
     colors: dict[str, CMYK]
+    punctuation: str = "quanjiao"
+    print: PrintSettings = PrintSettings()
 
     @property
     def em(self) -> int:
@@ -96,17 +123,23 @@ class Layout:
 class Module:
     story: Story | None
     head: str | None  # a column head (栏头) instead of an article
+    figure: Path | None  # a photo or graphic, with its caption (图片说明) and credit
+    caption: str | None
+    credit: str | None
     column: int
     span: int
     line: int
     lines: int
     body_columns: int
     box: bool
-    where: tuple[str, int, int]  # manifest file, line, column of the module entry
+    where: tuple[str, int, int]
+    vertical: bool = False  # a column head set top to bottom (竖排)  # manifest file, line, column of the module entry
 
     @property
     def name(self) -> str:
-        return self.story.id if self.story else f"head:{self.head}"
+        if self.story:
+            return self.story.id
+        return f"figure:{self.figure.name}" if self.figure else f"head:{self.head}"
 
 
 @dataclass(frozen=True)
@@ -123,6 +156,7 @@ class Issue:
     id: str
     path: Path
     paper: str
+    code: str  # short paper code for file names (e.g. TYRB); the issue id when not given
     date: dt.date
     number: str | None
     pages: tuple[PageSpec, ...]
@@ -219,7 +253,12 @@ def load_layout(path: Path, fonts: FontBook, problems: Problems) -> Layout | Non
         if body is None and body_node is not None:
             problems.add(fname, body_node.start_mark, f"unknown style '{body_name}' for the grid's body")
     lb = get(root, "linebreak", required=False)
-    check_keys(lb, {"rules", "max-stretch", "latin-gap"}, fname, problems, "linebreak")
+    check_keys(lb, {"rules", "max-stretch", "latin-gap", "punctuation"}, fname, problems, "linebreak")
+    punct_node = get(lb, "punctuation", required=False)
+    punctuation = node_str(punct_node, fname, problems) or "quanjiao"
+    if punctuation not in HOUSE_STYLES:
+        problems.add(fname, punct_node.start_mark, f"unknown punctuation style '{punctuation}' (expected one of: "
+                     f"{', '.join(HOUSE_STYLES)})")
     rules_node = get(lb, "rules", required=False)
     rules = node_str(rules_node, fname, problems) or "strict"
     if rules not in ("strict", "loose"):
@@ -237,18 +276,65 @@ def load_layout(path: Path, fonts: FontBook, problems: Problems) -> Layout | Non
 
     max_stretch = _float("max-stretch", 0.25)
     latin_gap = _float("latin-gap", 0.25)
+    print_settings = _print_settings(get(root, "print", required=False), path, problems)
     if len(problems.items) > before or None in (trim_w, trim_h, bleed, m_top, m_left, header_h, columns, chars,
                                                  gutter, lines) or body is None:
         return None
     name = node_str(get(root, "name", required=False), fname, problems) or path.stem
     layout = Layout(name, path, trim_w, trim_h, bleed, m_top, m_left, header_h, columns, chars, gutter, lines,
-                    body, styles, rules, max_stretch, latin_gap, colors)
+                    body, styles, rules, max_stretch, latin_gap, colors, print=print_settings,
+                    punctuation=punctuation)
     if layout.margin_left + layout.area_w > layout.trim_w or layout.grid_top + layout.area_h > layout.trim_h:
         problems.add(fname, grid.start_mark,
                      f"the type area ({layout.area_w / 2834.6:.1f} × {layout.area_h / 2834.6:.1f} mm at "
                      f"{layout.margin_left / 2834.6:.1f}, {layout.grid_top / 2834.6:.1f} mm) does not fit the trim")
         return None
     return layout
+
+
+def _print_settings(node: yaml.Node | None, path: Path, problems: Problems) -> PrintSettings:
+    """The layout's print: section — PDF/X flavour, printing condition, ink limit, file names."""
+    fname = str(path)
+    if node is None:
+        return PrintSettings()
+    check_keys(node, PRINT_FIELDS, fname, problems, "print")
+
+    def get(n: yaml.Node | None, key: str, required: bool = False) -> yaml.Node | None:
+        return node_get(n, key, fname, problems, required=required)
+
+    defaults = PrintSettings()
+    pdfx_node = get(node, "pdfx")
+    pdfx = node_str(pdfx_node, fname, problems) or defaults.pdfx
+    if pdfx not in PDFX_VERSIONS:
+        problems.add(fname, pdfx_node.start_mark, f"unknown PDF/X version '{pdfx}' (expected one of: "
+                     f"{', '.join(PDFX_VERSIONS)})")
+    intent = None
+    inode = get(node, "output-intent")
+    if inode is not None:
+        check_keys(inode, INTENT_FIELDS, fname, problems, "output-intent")
+        pnode = get(inode, "profile", True)
+        prof = node_str(pnode, fname, problems)
+        cond = node_str(get(inode, "condition", True), fname, problems)
+        registry = node_str(get(inode, "registry"), fname, problems) or "http://www.color.org"
+        info = node_str(get(inode, "info"), fname, problems) or (cond or "")
+        if prof is not None:
+            ppath = (path.parent.parent / prof) if not Path(prof).is_absolute() else Path(prof)
+            if not ppath.is_file():
+                problems.add(fname, pnode.start_mark, f"output profile {prof} not found (looked at {ppath})")
+            elif cond is not None:
+                intent = OutputIntent(ppath, cond, registry, info)
+    ink = node_int(get(node, "ink-limit"), fname, problems, 100)
+    ppi = node_int(get(node, "min-ppi"), fname, problems, 1)
+    fnode = get(node, "file-name")
+    file_name = node_str(fnode, fname, problems) or defaults.file_name
+    try:
+        file_name.format(issue="x", code="x", date="20240101", page=1)
+    except (KeyError, ValueError, IndexError) as e:
+        problems.add(fname, fnode.start_mark, f"bad file-name pattern ({e}); fields: {{issue}} {{code}} {{date}} "
+                     f"{{page}}")
+    slug_node = get(node, "slug")
+    slug = bool(slug_node is not None and slug_node.value in ("true", "yes", "True"))
+    return PrintSettings(pdfx, intent, ink or defaults.ink_limit, ppi or defaults.min_ppi, file_name, slug)
 
 
 def load_issue(path: Path, fonts: FontBook, layouts_dir: Path, problems: Problems) -> Issue | None:
@@ -273,6 +359,7 @@ def load_issue(path: Path, fonts: FontBook, layouts_dir: Path, problems: Problem
         except ValueError:
             problems.add(fname, date_node.start_mark, f"expected a date YYYY-MM-DD, got {date_node.value!r}")
     number = node_str(get(root, "number", required=False), fname, problems)
+    code = node_str(get(root, "code", required=False), fname, problems)
     issue_id = node_str(get(root, "id", required=False), fname, problems) or (
         str(date) if date else path.parent.name)
     layouts: dict[str, Layout | None] = {}
@@ -307,7 +394,7 @@ def load_issue(path: Path, fonts: FontBook, layouts_dir: Path, problems: Problem
             pages.append(PageSpec(number_p, name, layout, editor, tuple(modules)))
     if problems or paper is None or date is None:
         return None
-    return Issue(issue_id, path, paper, date, number, tuple(pages))
+    return Issue(issue_id, path, paper, code or issue_id, date, number, tuple(pages))
 
 
 def _module(node: yaml.Node, issue_path: Path, layout: Layout | None, problems: Problems) -> Module | None:
@@ -317,9 +404,10 @@ def _module(node: yaml.Node, issue_path: Path, layout: Layout | None, problems: 
     def get(key: str, required: bool = True) -> yaml.Node | None:
         return node_get(node, key, fname, problems, required=required)
 
-    art_node, head_node = get("article", False), get("head", False)
-    if (art_node is None) == (head_node is None):
-        problems.add(fname, node.start_mark, "a module has either article: (a file) or head: (a column head)")
+    art_node, head_node, fig_node = get("article", False), get("head", False), get("figure", False)
+    if sum(n is not None for n in (art_node, head_node, fig_node)) != 1:
+        problems.add(fname, node.start_mark,
+                     "a module has one of article: (a file), head: (a column head) or figure: (an image file)")
         return None
     story = None
     if art_node is not None:
@@ -330,14 +418,33 @@ def _module(node: yaml.Node, issue_path: Path, layout: Layout | None, problems: 
                 problems.add(fname, art_node.start_mark, f"article file {rel} not found (looked in {apath.parent})")
             else:
                 story = load_story(apath, problems)
+    figure = None
+    if fig_node is not None:
+        rel = node_str(fig_node, fname, problems)
+        if rel is not None:
+            figure = issue_path.parent / rel
+            if not figure.is_file():
+                problems.add(fname, fig_node.start_mark, f"image file {rel} not found (looked in {figure.parent})")
+                figure = None
+            else:
+                try:
+                    from PIL import Image as PILImage
+
+                    with PILImage.open(figure) as im:
+                        im.verify()
+                except Exception as e:  # noqa: BLE001 - any decoder error means the file cannot be placed
+                    problems.add(fname, fig_node.start_mark, f"image file {rel} cannot be read ({e})")
+                    figure = None
+    caption = node_str(get("caption", False), fname, problems)
+    credit = node_str(get("credit", False), fname, problems)
     head = node_str(head_node, fname, problems)
     col = node_int(get("column"), fname, problems, 1)
     span = node_int(get("span"), fname, problems, 1)
     line = node_int(get("line"), fname, problems, 1)
     lines = node_int(get("lines"), fname, problems, 1)
     body_cols = node_int(get("columns", False), fname, problems, 1)
-    box_node = get("box", False)
-    box = bool(box_node is not None and box_node.value in ("true", "yes", "True"))
+    box = _flag(get("box", False), fname, problems)
+    vertical = _flag(get("vertical", False), fname, problems)
     if None in (col, span, line, lines):
         return None
     if layout is not None:
@@ -346,10 +453,20 @@ def _module(node: yaml.Node, issue_path: Path, layout: Layout | None, problems: 
                          f"module outside the grid: columns {col}–{col + span - 1}, lines {line}–{line + lines - 1}"
                          f" (the layout '{layout.name}' has {layout.columns} columns × {layout.lines} lines)")
             return None
-    if story is None and head is None:
+    if story is None and head is None and figure is None:
         return None
     where = (fname, node.start_mark.line + 1, node.start_mark.column + 1)
-    return Module(story, head, col, span, line, lines, body_cols or span, box, where)
+    return Module(story, head, figure, caption, credit, col, span, line, lines, body_cols or span, box, where,
+                  vertical)
+
+
+def _flag(node: yaml.Node | None, fname: str, problems: Problems) -> bool:
+    if node is None:
+        return False
+    if not (isinstance(node, yaml.ScalarNode) and node.tag.endswith(":bool")):
+        problems.add(fname, node.start_mark, f"expected true or false, got {getattr(node, 'value', node)!r}")
+        return False
+    return node.value in ("true", "True", "TRUE", "yes", "on")
 
 
 def _check_overlaps(modules: list[Module], fname: str, problems: Problems) -> None:

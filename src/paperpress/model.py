@@ -54,6 +54,18 @@ class Rect:
 
 
 @dataclass(frozen=True)
+class Image:
+    """A photo or graphic placed in a box; the crop rectangle is in the image's pixels."""
+
+    path: str
+    x: int
+    y: int
+    w: int
+    h: int
+    crop: tuple[int, int, int, int]  # left, top, right, bottom in pixels: what fills the box
+
+
+@dataclass(frozen=True)
 class Bookmark:
     title: str
     y: int
@@ -72,9 +84,12 @@ class LineInfo:
     end: int  # last glyph's advance end
     final: bool  # last line of its paragraph
     text: str
+    ratio: float = 0.0  # >0 stretched, <0 compressed (1.0: at the layout's max-stretch)
+    source: str = ""  # file:line of the paragraph
+    widow: bool = False  # a paragraph's last line alone at the top of a column
 
 
-Item = GlyphRun | Rule | Rect | Bookmark
+Item = GlyphRun | Rule | Rect | Image | Bookmark
 
 
 @dataclass

@@ -8,11 +8,12 @@ from pathlib import Path
 import yaml
 
 from .errors import Mark, Problems
+from .normalize import normalize
 from .yamlsrc import check_keys, load_yaml, node_get, node_list, node_str
 
 KINDS = ("news", "editors-note", "column", "feature")
 TEXT_FIELDS = ("kicker", "title", "subtitle", "dateline", "byline")
-FIELDS = {"kind", "paragraphs", *TEXT_FIELDS}
+FIELDS = {"kind", "paragraphs", "normalize", *TEXT_FIELDS}
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,20 @@ class Source:
 
     def at(self, index: int) -> tuple[int, int]:
         return (self.line, self.column + index) if self.plain else (self.line, self.column)
+
+
+@dataclass(frozen=True)
+class Normalisation:
+    """One change text normalisation made, where it was made."""
+
+    file: str
+    line: int
+    column: int
+    old: str
+    new: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}: '{self.old}' → '{self.new}'"
 
 
 @dataclass(frozen=True)
@@ -56,6 +71,7 @@ class Story:
     byline: str | None
     paragraphs: tuple[Para, ...]
     sources: dict[str, Source]
+    normalisations: tuple[Normalisation, ...] = ()
 
     def texts(self) -> list[tuple[str, str, Source]]:
         """Every piece of text with its field name and source, for coverage checks."""
@@ -99,6 +115,21 @@ def load_story(path: Path, problems: Problems) -> Story | None:
     kind_node = node_get(root, "kind", fname, problems)
     if kind is not None and kind not in KINDS:
         problems.add(fname, kind_node.start_mark, f"unknown kind '{kind}' (expected one of: {', '.join(KINDS)})")
+    norm_node = node_get(root, "normalize", fname, problems)
+    if norm_node is not None and not (isinstance(norm_node, yaml.ScalarNode) and norm_node.tag.endswith(":bool")):
+        problems.add(fname, norm_node.start_mark, "normalize is true or false")
+    enabled = norm_node is None or norm_node.value in ("true", "True", "yes")
+    changes: list[Normalisation] = []
+
+    def fix(text: str | None, src: Source) -> str | None:
+        if text is None or not enabled:
+            return text
+        text, found = normalize(text)
+        for c in found:
+            line, col = src.at(c.index)
+            changes.append(Normalisation(src.file, line, col, c.old, c.new))
+        return text
+
     values: dict[str, str | None] = {}
     sources: dict[str, Source] = {}
     for f in TEXT_FIELDS:
@@ -106,6 +137,7 @@ def load_story(path: Path, problems: Problems) -> Story | None:
         values[f] = node_str(node, fname, problems)
         if node is not None:
             sources[f] = _source(fname, node)
+            values[f] = fix(values[f], sources[f])
     paras = []
     pnode = node_get(root, "paragraphs", fname, problems, required=True)
     items = node_list(pnode, fname, problems)
@@ -119,10 +151,10 @@ def load_story(path: Path, problems: Problems) -> Story | None:
             problems.add(fname, item.start_mark, "empty paragraph")
             continue
         src = _source(fname, item)
-        paras.append(Para(parse_runs(text, src, problems), src))
+        paras.append(Para(parse_runs(fix(text, src) or "", src, problems), src))
     if kind == "news" and not values["title"]:
         problems.add(fname, root.start_mark, "a news article needs a title")
     if len(problems.items) > before:
         return None
     return Story(path.stem, path, kind or "news", values["kicker"], values["title"], values["subtitle"],
-                 values["dateline"], values["byline"], tuple(paras), sources)
+                 values["dateline"], values["byline"], tuple(paras), sources, tuple(changes))

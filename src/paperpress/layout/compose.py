@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from ..fonts import FontBook
 from ..linebreak.breaker import Line
 from ..manifest import Issue, Layout, Module, PageSpec, Style
-from ..model import WHITE, Bookmark, LineInfo, Page, Rect, Rule
+from ..model import WHITE, Bookmark, Glyph, GlyphRun, Image, LineInfo, Page, Rect, Rule
 from ..units import pt
 from .text import headline_lines, line_runs, set_text
 
@@ -61,19 +61,89 @@ class Grid:
         return span * self.l.col_w + (span - 1) * self.l.gutter
 
 
-def compose_page(spec: PageSpec, issue: Issue, fonts: FontBook) -> tuple[Page, list[Fit]]:
+@dataclass(frozen=True)
+class Finding:
+    """Something the layout editor or the printer should know: severity, where, what."""
+
+    severity: str  # "error", "warning" or "info"
+    where: str
+    message: str
+
+
+def compose_page(spec: PageSpec, issue: Issue, fonts: FontBook) -> tuple[Page, list[Fit], list[Finding]]:
     layout = spec.layout
     page = Page(spec.number, spec.name, layout.trim_w, layout.trim_h, layout.bleed,
                 grid_origin=layout.grid_top, grid_pitch=layout.pitch)
     page.items.append(Bookmark(f"第{spec.number}版 {spec.name}", 0, 0))
     _folio(page, spec, issue, fonts)
-    fits = []
+    fits: list[Fit] = []
+    findings: list[Finding] = []
     for module in spec.modules:
-        if module.story is None:
-            _column_head(page, module, layout, fonts)
-        else:
+        if module.story is not None:
             fits.append(_article(page, spec, module, layout, fonts))
-    return page, fits
+        elif module.figure is not None:
+            findings += _figure(page, module, layout, fonts)
+        else:
+            _column_head(page, module, layout, fonts)
+    _separators(page, spec.modules, layout)
+    return page, fits, findings
+
+
+def _figure(page: Page, module: Module, layout: Layout, fonts: FontBook) -> list[Finding]:
+    """A photo cropped to fill its box (never enlarged beyond what its pixels carry without a warning),
+    the caption and credit on whole grid lines beneath it."""
+    from PIL import Image as PILImage
+
+    grid = Grid(layout)
+    x0, width = grid.x(module.column), grid.width(module.span)
+    style = layout.style("caption")
+    text = (module.caption or "") + (f"（{module.credit}）" if module.credit else "")
+    cap_lines = list(set_text(fonts, layout, [(text, style)], width, width).lines) if text else []
+    img_lines = module.lines - len(cap_lines) - (1 if cap_lines else 0)
+    top = grid.band_top(module.line) + layout.pitch // 4
+    h = img_lines * layout.pitch - layout.pitch // 4
+    with PILImage.open(module.figure) as im:
+        pw, ph = im.size
+    # crop to the box's proportions, centred
+    if pw * h > ph * width:
+        cw = ph * width // h
+        crop = ((pw - cw) // 2, 0, (pw - cw) // 2 + cw, ph)
+    else:
+        ch = pw * h // width
+        crop = (0, (ph - ch) // 2, pw, (ph - ch) // 2 + ch)
+    page.items.append(Image(str(module.figure), x0, top, width, h, crop))
+    ppi = (crop[2] - crop[0]) * 72000 / width
+    where = f"{module.where[0]}:{module.where[1]}:{module.where[2]}"
+    findings = []
+    if ppi < layout.print.min_ppi:
+        findings.append(Finding("warning", where, f"{module.figure.name}: {ppi:.0f} ppi effective resolution at "
+                                f"this size, under the layout's minimum of {layout.print.min_ppi} ppi "
+                                "(not upsampled)"))
+    line_no = module.line + img_lines + 1
+    for line in cap_lines:
+        _put(page, line, x0, grid.baseline(line_no, style.size), style)
+        line_no += 1
+    return findings
+
+
+def _separators(page: Page, modules: tuple[Module, ...], layout: Layout) -> None:
+    """Hairlines between neighbouring articles: in the gutter beside, on the band edge below.
+
+    Framed modules and column heads carry their own edge, so they get none.
+    """
+    grid = Grid(layout)
+    plain = [m for m in modules if m.story is not None and not m.box]
+    width = pt(0.5)
+    for a in plain:
+        for b in plain:
+            top, bottom = max(a.line, b.line), min(a.line + a.lines, b.line + b.lines)
+            if b.column == a.column + a.span and top < bottom:
+                x = grid.x(b.column) - layout.gutter // 2
+                page.items.append(Rule(x, grid.band_top(top), x, grid.band_top(bottom), width))
+            left, right = max(a.column, b.column), min(a.column + a.span, b.column + b.span)
+            if b.line == a.line + a.lines and left < right:
+                y = grid.band_top(b.line)
+                page.items.append(Rule(grid.x(left), y, grid.x(right - 1) + layout.col_w, y, width))
 
 
 def _colors(layout: Layout, *styles: Style) -> dict[str, tuple[float, float, float, float]]:
@@ -121,6 +191,9 @@ def _column_head(page: Page, module: Module, layout: Layout, fonts: FontBook) ->
     h = module.lines * layout.pitch
     fill = layout.colors.get("accent", (0.0, 0.0, 0.0, 1.0))
     page.items.append(Rect(x0, top + layout.pitch // 4, w, h - layout.pitch // 2, fill=fill))
+    if module.vertical:
+        _vertical_head(page, module.head or "", fonts, style, x0 + w // 2, top, h)
+        return
     lines = headline_lines(fonts, layout, module.head or "", style, w - 2 * layout.em)
     block = len(lines) * style.leading
     y = top + (h - block) // 2
@@ -128,6 +201,23 @@ def _column_head(page: Page, module: Module, layout: Layout, fonts: FontBook) ->
         base = y + (style.leading - style.size) // 2 + round(ASCENT * style.size)
         page.items.extend(line_runs(line, x0 + (w - line.used) // 2, base, {style.font: WHITE}))
         y += style.leading
+
+
+def _vertical_head(page: Page, text: str, fonts: FontBook, style: Style, centre: int, top: int, h: int) -> None:
+    """竖排: the text top to bottom, centred in the band, with the face's vertical forms (vert) and
+    vertical metrics; Latin letters and digits stand upright, one under the other."""
+    face = fonts[style.font]
+    scale = style.size / face.upem
+    shaped = face.shape_vertical(text)
+    height = sum(-yadv for _, _, _, _, yadv in shaped) * scale
+    pen = top + (h - height) / 2
+    for gid, cluster, xoff, yoff, yadv in shaped:
+        nxt = min((c for _, c, _, _, _ in shaped if c > cluster), default=len(text))
+        x = round(centre + xoff * scale)
+        y = round(pen - yoff * scale)
+        page.items.append(GlyphRun(style.font, style.size, x, y, (Glyph(gid, 0, text[cluster:nxt]),), WHITE,
+                                   vertical=True))
+        pen += -yadv * scale
 
 
 def _styles_for(kind: str, layout: Layout) -> tuple[Style, Style]:
@@ -185,23 +275,23 @@ def _article(page: Page, spec: PageSpec, module: Module, layout: Layout, fonts: 
     chars = (chars_total - (cols - 1) * layout.gutter_chars) // cols
     measure = chars * em
     col_gap = (width - cols * measure) // max(cols - 1, 1)
-    lines: list[tuple[Line, bool]] = []
+    lines: list[tuple[Line, bool, str]] = []
     for i, para in enumerate(story.paragraphs):
         parts = [(r.text, runin if r.bold else body_style) for r in para.runs]
         label = story.dateline if story.kind != "editors-note" else "编者按"
         if i == 0 and label:
             parts = [(label, runin), ("\u3000", body_style)] + parts
         setp = set_text(fonts, layout, parts, measure - 2 * em, measure)
+        where = f"{para.source.file}:{para.source.line}"
         for j, line in enumerate(setp.lines):
-            lines.append((line, j == 0))
+            lines.append((line, j == 0, where))
     rows = last_line - line_no + 1
     capacity = rows * cols
-    # balanced columns; a short boxed item sits in the middle of its box, still on the grid
-    per_col = min(rows, max(1, -(-len(lines) // cols)))
-    if module.box:
+    per_col = _lines_per_column(lines, cols, rows)
+    if module.box:  # a short boxed item sits in the middle of its box, still on the grid
         line_no += (rows - per_col) // 2
     overflowing = 0
-    for k, (line, first_of_para) in enumerate(lines[: per_col * cols]):
+    for k, (line, first_of_para, where) in enumerate(lines[: per_col * cols]):
         c, r = divmod(k, per_col)
         cx = x0 + c * (measure + col_gap)
         indent = 2 * em if first_of_para else 0
@@ -210,12 +300,26 @@ def _article(page: Page, spec: PageSpec, module: Module, layout: Layout, fonts: 
         start = cx + indent + min((g.x for _, _, gs in line.glyphs for g in gs[:1]), default=0)
         if line.used > line.width:
             overflowing += 1
+        widow = r == 0 and c > 0 and line.final and not first_of_para
         page.lines.append(LineInfo(story.id, cx, cx + measure, base, start, cx + indent + line.used,
-                                   line.final, line.text))
+                                   line.final, line.text, line.ratio, where, widow))
     return Fit(story.id, spec.number,
                f"columns {module.column}–{module.column + module.span - 1}, "
                f"lines {module.line}–{module.line + module.lines - 1}",
                capacity, len(lines), chars, overflowing)
+
+
+def _lines_per_column(lines: list[tuple[Line, bool, str]], cols: int, rows: int) -> int:
+    """Balanced columns, lengthened by a line or more where that keeps a paragraph's last line from
+    standing alone at the top of a column (a widow); the balanced height when nothing avoids it."""
+    n = len(lines)
+    balanced = min(rows, max(1, -(-n // cols)))
+    for per_col in range(balanced, rows + 1):
+        widows = any(k % per_col == 0 and k >= per_col and lines[k][0].final and not lines[k][1]
+                     for k in range(min(n, per_col * cols)))
+        if not widows:
+            return per_col
+    return balanced
 
 
 def _first_words(story) -> str:  # type: ignore[no-untyped-def]

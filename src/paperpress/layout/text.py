@@ -10,7 +10,8 @@ from ..model import CMYK, Glyph, GlyphRun
 
 
 def settings_for(layout: Layout) -> Settings:
-    return Settings(rules=layout.rules, max_stretch=layout.max_stretch, latin_gap=layout.latin_gap)
+    return Settings(rules=layout.rules, max_stretch=layout.max_stretch, latin_gap=layout.latin_gap,
+                    punctuation=layout.punctuation)
 
 
 def spans(fonts: FontBook, parts: list[tuple[str, Style]]) -> list[Span]:

@@ -8,6 +8,7 @@ from ..fonts import Face
 from .rules_zh import CLOSING, INSEPARABLE, MIDDLE, OPENING, is_latin
 
 HAN, OPEN, CLOSE, MID, LATIN, SPACE = "han", "open", "close", "middle", "latin", "space"
+IDEOGRAPHIC_SPACE = "\u3000"
 
 
 @dataclass(frozen=True)
@@ -20,6 +21,7 @@ class Atom:
     glyphs: tuple[tuple[int, int, str], ...]  # (gid, x from the atom's origin, text)
     squeeze: int = 0  # how much the blank half of a punctuation mark can give up (halt)
     squeeze_shift: int = 0  # glyph shift when fully squeezed (negative for opening marks)
+    break_after: bool = False  # a piece of a long Latin word or URL: it may break after this piece
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,24 @@ class Span:
 
 def _scale(units: int, face: Face, size: int) -> int:
     return (units * size + face.upem // 2) // face.upem
+
+
+def _blank_from_ink(face: Face, gid: int, adv: int, kind: str) -> tuple[int, int]:
+    """(half-width advance, x offset) for a face without halt (LXGW WenKai): squeeze only the blank the
+    glyph's ink leaves on its open side, at most half the advance, so squeezed marks never collide."""
+    ext = face.hb_font.get_glyph_extents(gid)
+    if ext is None or ext.width <= 0:
+        return adv, 0
+    margin = adv // 20
+    left, right = ext.x_bearing, ext.x_bearing + ext.width
+    if kind == CLOSE:
+        blank = max(0, min(adv // 2, adv - right - margin))
+        return adv - blank, 0
+    if kind == OPEN:
+        blank = max(0, min(adv // 2, left - margin))
+        return adv - blank, -blank
+    blank = max(0, min(adv // 4, left - margin, adv - right - margin))  # centred marks: both sides
+    return adv - 2 * blank, -blank
 
 
 def _kind(ch: str) -> str:
@@ -59,7 +79,7 @@ def _chunks(text: str) -> list[str]:
         elif is_latin(ch):
             while j < n and is_latin(text[j]):
                 j += 1
-            out.append(text[i:j])
+            out += _word_pieces(text[i:j])
         elif ch in INSEPARABLE:
             while j < n and text[j] == ch:
                 j += 1
@@ -68,6 +88,24 @@ def _chunks(text: str) -> list[str]:
             out.append(ch)
         i = j
     return out
+
+
+LONG_WORD = 12  # Latin words longer than this may break at their natural points
+WORD_BREAKS = "/.-_?&=#"
+
+
+def _word_pieces(word: str) -> list[str]:
+    """A long Latin word or URL in pieces that end after / . - _ (and query marks), where it may break;
+    numbers (2.5, 688523.SH) and short words stay whole."""
+    if len(word) <= LONG_WORD:
+        return [word]
+    pieces, start = [], 0
+    for k, ch in enumerate(word[:-1]):
+        if ch in WORD_BREAKS and not word[k + 1].isdigit() and word[k + 1] not in WORD_BREAKS and k + 1 - start >= 2:
+            pieces.append(word[start:k + 1])
+            start = k + 1
+    pieces.append(word[start:])
+    return pieces
 
 
 def make_atoms(spans: list[Span]) -> list[Atom]:
@@ -88,14 +126,20 @@ def make_atoms(spans: list[Span]) -> list[Atom]:
                     glyphs.append((gid, _scale(x + xoff, face, size), chunk[cl:nxt]))
                     x += adv
                 kind = LATIN if is_latin(chunk[0]) else HAN  # dashes and ellipses behave like ideographs
-                atoms.append(Atom(chunk, face.id, size, kind, _scale(x, face, size), tuple(glyphs)))
+                atoms.append(Atom(chunk, face.id, size, kind, _scale(x, face, size), tuple(glyphs),
+                                  break_after=kind == LATIN and chunk[-1] in WORD_BREAKS))
                 continue
             gid, adv = face.glyph(chunk)
             kind = _kind(chunk)
             squeeze = shift = 0
-            if kind in (OPEN, CLOSE, MID):
+            if chunk == IDEOGRAPHIC_SPACE:
+                # the em space after a run-in label (本报讯　) may give up half, like a closing mark's blank
+                kind, squeeze = CLOSE, _scale(adv // 2, face, size)
+            elif kind in (OPEN, CLOSE, MID):
                 # The font's own half-width form (halt) says how much blank there is and where.
                 (_, _, hadv, hoff), = face.shape(chunk, ("halt",))
+                if hadv >= adv:
+                    hadv, hoff = _blank_from_ink(face, gid, adv, kind)
                 squeeze, shift = _scale(adv - hadv, face, size), _scale(hoff, face, size)
             atoms.append(Atom(chunk, face.id, size, kind, _scale(adv, face, size), ((gid, 0, chunk),),
                               squeeze, shift))

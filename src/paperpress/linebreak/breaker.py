@@ -8,12 +8,17 @@ programme over break positions minimises the sum of squared line costs, as Knuth
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .atoms import CLOSE, HAN, LATIN, MID, OPEN, SPACE, Atom
 from .rules_zh import RULE_SETS, UNITS
 
 INFEASIBLE = float("inf")
+KAIMING_HALF = frozenset("，、；：")  # clreq 3.1.6: the pause marks the Kaiming style sets half width
+HOUSE_STYLES = ("quanjiao", "kaiming", "banjiao")
+LOOSE_WINDOW = 3.0  # lines looser than this many times max-stretch are not measured in the first pass
+MIN_GAPS = 4  # a line with fewer gaps between atoms also stretches between the letters of its Latin words
+WORD_BREAK_PENALTY = 1e4  # breaking inside a URL or long word: only when it spares a loose line
 
 
 @dataclass(frozen=True)
@@ -23,6 +28,7 @@ class Settings:
     latin_gap: float = 0.25  # em between Han and Latin/digits (clreq 3.2.3)
     orphan_penalty: float = 1e7  # 孤字: a paragraph's last line holding a single character
     compress_inline: bool = True  # squeeze marks inside the line when the line is too long
+    punctuation: str = "quanjiao"  # house style (clreq 3.1.6): quanjiao 全角, kaiming 开明, banjiao 半角
 
 
 @dataclass(frozen=True)
@@ -69,8 +75,24 @@ def _is_number(a: Atom) -> bool:
     return a.kind == LATIN and a.text[-1].isdigit()
 
 
+def house_style(atoms: list[Atom], style: str) -> list[Atom]:
+    """clreq 3.1.6: 全角 keeps every mark full width; 开明 sets the in-sentence pause marks ，、；：
+    half width; 半角 sets every mark half width. Adjacent marks are squeezed on top of this."""
+    if style == "quanjiao":
+        return atoms
+    half = KAIMING_HALF if style == "kaiming" else None
+    out = []
+    for a in atoms:
+        if a.kind in (OPEN, CLOSE) and a.squeeze and (half is None or a.text in half):
+            glyphs = tuple((g, x + a.squeeze_shift, t) for g, x, t in a.glyphs)
+            a = replace(a, width=a.width - a.squeeze, glyphs=glyphs, squeeze=0, squeeze_shift=0)
+        out.append(a)
+    return out
+
+
 class Breaker:
     def __init__(self, atoms: list[Atom], settings: Settings):
+        atoms = house_style(atoms, settings.punctuation)
         self.atoms = atoms
         self.s = settings
         n = len(atoms)
@@ -80,6 +102,7 @@ class Breaker:
         self.pair = [(0, 0)] * n  # squeeze of (k, k+1) when both sit on one line
         self.can_break = [False] * (n + 1)  # break before atom k
         self.can_break[n] = True
+        self.penalty = [0.0] * (n + 1)  # cost of breaking before atom k
         for k in range(n - 1):
             a, b = atoms[k], atoms[k + 1]
             if (a.kind == LATIN and b.kind == HAN) or (a.kind == HAN and b.kind == LATIN):
@@ -88,7 +111,8 @@ class Breaker:
             self.pair[k] = _pair_squeeze(a, b)
             ok = b.text[0] not in cannot_start and a.text[-1] not in cannot_end
             if a.kind == LATIN and b.kind == LATIN:
-                ok = False  # a Latin word never breaks inside (words are split at spaces)
+                ok = a.break_after  # a word breaks only at a long word's or URL's natural points
+                self.penalty[k + 1] = WORD_BREAK_PENALTY
             if _is_number(a) and b.text[0] in UNITS:
                 ok = False  # a number keeps its unit
             if a.kind == SPACE:
@@ -101,6 +125,7 @@ class Breaker:
         self.G = [0] * (n + 1)
         self.P = [0] * (n + 1)
         self.Q = [0] * (n + 1)  # squeeze still available inside a line (marks not already paired)
+        self.IG = [0] * (n + 1)  # gaps between the letters of Latin atoms
         paired = [0] * n
         for k in range(n - 1):
             sa, sb = self.pair[k]
@@ -113,6 +138,7 @@ class Breaker:
             self.P[k + 1] = self.P[k] + sum(self.pair[k])
             avail = a.squeeze - paired[k] if a.kind in (OPEN, CLOSE) else 0
             self.Q[k + 1] = self.Q[k] + max(avail, 0)
+            self.IG[k + 1] = self.IG[k] + (len(a.glyphs) - 1 if a.kind == LATIN else 0)
 
     # -- measuring one candidate line -------------------------------------------------------
     def _bounds(self, a: int, b: int) -> tuple[int, int]:
@@ -122,6 +148,12 @@ class Breaker:
         while b > a and self.atoms[b - 1].kind == SPACE:
             b -= 1
         return a, b
+
+    def _slots(self, a: int, b: int) -> int:
+        """Places where a stretched line takes its extra space: the gaps between atoms, and where a line
+        has too few of them (a URL filling the line), between the letters of its Latin words."""
+        gaps = b - a - 1
+        return gaps if gaps >= MIN_GAPS else gaps + self.IG[b] - self.IG[a]
 
     def _natural(self, a: int, b: int) -> int:
         if b <= a:
@@ -163,7 +195,7 @@ class Breaker:
         if d >= 0:
             if final:
                 return 0.0, 0.0
-            gaps = b - a - 1
+            gaps = self._slots(a, b)
             if gaps <= 0:
                 return 1e16, 10.0  # one unjustifiable atom on a line: worse than any loose line
             r = d / (gaps * self.s.max_stretch * em)
@@ -191,32 +223,12 @@ class Breaker:
 
     # -- the dynamic programme --------------------------------------------------------------
     def run(self, first_width: int, width: int) -> list[tuple[int, int, float]]:
-        n = len(self.atoms)
-        best = [INFEASIBLE] * (n + 1)
-        prev = [-1] * (n + 1)
-        best[0] = 0.0
-        candidates = [k for k in range(n + 1) if k == 0 or self.can_break[k]]
-        for b in candidates[1:]:
-            final = b == n
-            for a in reversed(candidates):
-                if a >= b:
-                    continue
-                if best[a] == INFEASIBLE:
-                    continue
-                w = first_width if a == 0 else width
-                # lines only grow as a moves left: stop once even full squeezing cannot fit
-                squeezable = self.Q[b] - self.Q[a] + self.G[b] - self.G[a] + self.atoms[b - 1].squeeze
-                if self._natural(a, b) - squeezable > w and a < b - 1:
-                    break
-                cost, _ = self._cost(a, b, w, final)
-                if final:
-                    cost += self._orphan(a, b)
-                total = best[a] + cost
-                if total < best[b]:
-                    best[b] = total
-                    prev[b] = a
-        if best[n] == INFEASIBLE:
+        # lines far looser than the limit are not even measured; if that leaves no way through (a long
+        # unbreakable word), every candidate is tried before falling back to first-fit
+        prev = self._dp(first_width, width, window=True) or self._dp(first_width, width, window=False)
+        if prev is None:
             return self._greedy(first_width, width)
+        n = len(self.atoms)
         breaks = []
         b = n
         while b > 0:
@@ -225,6 +237,40 @@ class Breaker:
             b = a
         breaks.reverse()
         return [(a, b, self._cost(a, b, first_width if a == 0 else width, b == n)[1]) for a, b in breaks]
+
+    def _dp(self, first_width: int, width: int, window: bool) -> list[int] | None:
+        n = len(self.atoms)
+        best = [INFEASIBLE] * (n + 1)
+        prev = [-1] * (n + 1)
+        best[0] = 0.0
+        W, Q, G, P, atoms, penalty = self.W, self.Q, self.G, self.P, self.atoms, self.penalty
+        reach = LOOSE_WINDOW * self.s.max_stretch
+        candidates = [k for k in range(n + 1) if k == 0 or self.can_break[k]]
+        for j in range(1, len(candidates)):
+            b = candidates[j]
+            final = b == n
+            squeeze_b = atoms[b - 1].squeeze
+            em = atoms[b - 1].size
+            for i in range(j - 1, -1, -1):
+                a = candidates[i]
+                w = first_width if a == 0 else width
+                upper = W[b] - W[a] + G[b] - G[a]  # at least the line's natural width
+                if window and not final and upper + (b - a) * reach * em < w:
+                    continue  # hopelessly loose: a longer line (smaller a) will do better
+                if best[a] == INFEASIBLE:
+                    continue
+                # lines only grow as a moves left: stop once even full squeezing cannot fit
+                natural = upper - G[b] + G[b - 1] - P[b - 1] + P[a]
+                if natural - (Q[b] - Q[a] + G[b] - G[a] + squeeze_b) > w and a < b - 1:
+                    break
+                cost, _ = self._cost(a, b, w, final)
+                if final:
+                    cost += self._orphan(a, b)
+                total = best[a] + cost + penalty[b]
+                if total < best[b]:
+                    best[b] = total
+                    prev[b] = a
+        return prev if best[n] != INFEASIBLE else None
 
     def _orphan(self, a: int, b: int) -> float:
         a, b = self._bounds(a, b)
@@ -252,6 +298,7 @@ class Breaker:
         adv = [atoms[k].width for k in range(a, b)]
         shift = [0] * (b - a)
         gap = [self.gap[k] if k < b - 1 else 0 for k in range(a, b)]
+        tracking = [(0, 0)] * (b - a)  # (extra space, letter gaps) inside a Latin atom
 
         def squeeze(i: int, amount: int) -> None:
             at = atoms[a + i]
@@ -304,8 +351,36 @@ class Breaker:
                         taken = target
                     need -= taken
         elif d > 0 and not final:
+            # clreq 3.2: Han–Latin gaps stretch first (up to twice their width), then every gap alike
+            latin = [i for i in range(b - a - 1) if gap[i] > 0]
+            if latin:
+                room = sum(gap[i] for i in latin)
+                take = min(d, room)
+                done = acc = 0
+                for i in latin:
+                    acc += gap[i]
+                    target = take * acc // room
+                    gap[i] += target - done
+                    done = target
+                d -= take
             gaps = b - a - 1
-            if gaps > 0:
+            slots = self._slots(a, b)
+            if slots > gaps and d > 0:
+                # too few gaps: letter-space the Latin words too, every slot alike
+                letters = slots - gaps
+                into_words = d * letters // slots
+                inner_total = sum(len(atoms[k].glyphs) - 1 for k in range(a, b) if atoms[k].kind == LATIN)
+                done = 0
+                for k in range(a, b):
+                    at = atoms[k]
+                    if at.kind != LATIN or len(at.glyphs) < 2:
+                        continue
+                    share = into_words * (done + len(at.glyphs) - 1) // inner_total - into_words * done // inner_total
+                    tracking[k - a] = (share, len(at.glyphs) - 1)
+                    adv[k - a] += share
+                    done += len(at.glyphs) - 1
+                d -= into_words
+            if gaps > 0 and d > 0:
                 for i in range(gaps):
                     gap[i] += (i + 1) * d // gaps - i * d // gaps
         # emit
@@ -318,8 +393,10 @@ class Breaker:
                 continue
             if not groups or groups[-1][0] != at.face or groups[-1][1] != at.size:
                 groups.append((at.face, at.size, []))
-            for gid, gx, text in at.glyphs:
-                groups[-1][2].append(PlacedGlyph(gid, x + gx + shift[i], text))
+            extra, letter_gaps = tracking[i]
+            for j, (gid, gx, text) in enumerate(at.glyphs):
+                track = extra * j // letter_gaps if letter_gaps else 0
+                groups[-1][2].append(PlacedGlyph(gid, x + gx + shift[i] + track, text))
             x += adv[i] + gap[i]
         _, ratio = self._cost(a0, b0, width, final)
         return Line(a0, b0, tuple((f, s, tuple(g)) for f, s, g in groups), width, nat, x, final, ratio)

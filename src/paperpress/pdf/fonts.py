@@ -10,6 +10,7 @@ import pydyf
 import uharfbuzz as hb
 
 from ..fonts import Face
+from .objects import flate
 
 _FLAGS = (hb.SubsetFlags.DESUBROUTINIZE | hb.SubsetFlags.NO_HINTING | hb.SubsetFlags.NOTDEF_OUTLINE
           | hb.SubsetFlags.NO_LAYOUT_CLOSURE | hb.SubsetFlags.CFF_IDENTITY_CHARSET)
@@ -49,11 +50,24 @@ def _ps_name(face: Face) -> str:
     return (face.family + "-" + face.style).replace(" ", "")
 
 
-def embed(pdf: pydyf.PDF, used: UsedFont) -> pydyf.Dictionary:
-    """Subset the face to the used glyphs and add the Type0 font objects; fills used.codes."""
-    face = used.face
+@dataclass(frozen=True)
+class _Subset:
+    data: bytes  # the font program
+    length1: int  # uncompressed length (TrueType's Length1)
+    mapping: dict[int, int]  # old gid → new gid (the code in the content stream)
+
+
+_SUBSETS: dict[tuple[str, tuple[int, ...]], _Subset] = {}
+
+
+def _subset(face: Face, gids: tuple[int, ...]) -> _Subset:
+    """HarfBuzz subset of a face to these glyphs, memoised: print and screen share their glyphs."""
+    key = (face.id, gids)
+    hit = _SUBSETS.get(key)
+    if hit is not None:
+        return hit
     inp = hb.SubsetInput()
-    for gid in sorted(used.text):
+    for gid in gids:
         inp.glyph_set.add(gid)
     inp.flags = _FLAGS
     drop = inp.sets(hb.SubsetInputSets.DROP_TABLE_TAG)
@@ -62,7 +76,17 @@ def embed(pdf: pydyf.PDF, used: UsedFont) -> pydyf.Dictionary:
     plan = hb.SubsetPlan(face.hb_face, inp)
     sub = plan.execute()
     mapping = plan.old_to_new_glyph_mapping
-    used.codes = {old: mapping[old] for old in used.text}
+    raw = sub.reference_table("CFF ").data if face.format == "cff" else sub.blob.data
+    hit = _Subset(raw, len(raw), {g: mapping[g] for g in gids})
+    _SUBSETS[key] = hit
+    return hit
+
+
+def embed(pdf: pydyf.PDF, used: UsedFont) -> pydyf.Dictionary:
+    """Subset the face to the used glyphs and add the Type0 font objects; fills used.codes."""
+    face = used.face
+    sub = _subset(face, tuple(sorted(used.text)))
+    used.codes = {old: sub.mapping[old] for old in used.text}
     upem = face.upem
     font = face.hb_font
     # deterministic subset tag from the glyph set (PDF 9.6.4: six capital letters)
@@ -74,12 +98,10 @@ def embed(pdf: pydyf.PDF, used: UsedFont) -> pydyf.Dictionary:
     ext = font.get_font_extents("ltr")
     scale = 1000 / upem
     if face.format == "cff":
-        data = sub.reference_table("CFF ").data
-        file_stream = pydyf.Stream([data], {"Subtype": "/CIDFontType0C"}, compress=True)
+        file_stream = flate(sub.data, {"Subtype": "/CIDFontType0C"})
         file_key, subtype = "FontFile3", "/CIDFontType0"
     else:
-        data = sub.blob.data
-        file_stream = pydyf.Stream([data], {"Length1": len(data)}, compress=True)
+        file_stream = flate(sub.data, {"Length1": sub.length1})
         file_key, subtype = "FontFile2", "/CIDFontType2"
     pdf.add_object(file_stream)
     descriptor = pydyf.Dictionary({
@@ -112,8 +134,7 @@ def embed(pdf: pydyf.PDF, used: UsedFont) -> pydyf.Dictionary:
     if face.format != "cff":
         cid["CIDToGIDMap"] = "/Identity"
     pdf.add_object(cid)
-    to_unicode = pydyf.Stream([_tounicode(sorted((used.codes[g], t) for g, t in used.text.items()))],
-                              compress=True)
+    to_unicode = flate(_tounicode(sorted((used.codes[g], t) for g, t in used.text.items())))
     pdf.add_object(to_unicode)
     font_dict = pydyf.Dictionary({
         "Type": "/Font", "Subtype": "/Type0", "BaseFont": "/" + base, "Encoding": "/Identity-H",

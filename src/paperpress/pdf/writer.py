@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import io
 from dataclasses import dataclass
@@ -9,27 +10,41 @@ from dataclasses import dataclass
 import pydyf
 
 from ..fonts import FontBook
-from ..model import BLACK, CMYK, Bookmark, GlyphRun, Page, Rect, Rule
+from ..manifest import OutputIntent
+from ..model import BLACK, CMYK, Bookmark, GlyphRun, Image, Page, Rect, Rule
 from ..units import mm
 from .fonts import UsedFont, embed
+from .images import embed_image
+from .objects import flate
+from .xmp import packet
 
 
 @dataclass(frozen=True)
 class Profile:
-    """One output flavour: what the PDF is for decides colour, boxes, marks and navigation."""
+    """One output flavour: what the PDF is for decides colour, boxes, marks, standard and navigation."""
 
     name: str
     color: str  # "cmyk" or "rgb"
     marks: bool  # bleed, crop and registration marks around the trim
     overprint_black: bool  # 100 K text and rules overprint (no knock-out on the other plates)
     outline: bool
-    version: bytes = b"1.6"
+    version: bytes = b"1.7"
+    pdfx: str | None = None  # "PDF/X-4" or "PDF/X-1a:2001": OutputIntent, metadata, boxes
+    object_streams: bool = True  # PDF 1.5 and later only
 
 
 PROFILES = {
-    "print": Profile("print", "cmyk", marks=True, overprint_black=True, outline=False),
+    "print": Profile("print", "cmyk", marks=True, overprint_black=True, outline=False, version=b"1.6",
+                     pdfx="PDF/X-4"),
+    "print-x1a": Profile("print-x1a", "cmyk", marks=True, overprint_black=True, outline=False, version=b"1.3",
+                         pdfx="PDF/X-1a:2001", object_streams=False),
     "screen": Profile("screen", "rgb", marks=False, overprint_black=False, outline=True),
 }
+
+
+def print_profile(pdfx: str) -> Profile:
+    return PROFILES["print-x1a" if pdfx == "PDF/X-1a:2001" else "print"]
+
 
 MARK_AREA = mm(12)  # room outside the bleed for crop and registration marks
 MARK_LEN = mm(8)
@@ -40,8 +55,21 @@ MARK_WIDTH = 250  # 0.25 pt
 @dataclass(frozen=True)
 class Meta:
     title: str
+    date: dt.date  # the issue's date: the documents' creation date, so builds stay reproducible
     subject: str = ""
     keywords: str = ""
+    intent: OutputIntent | None = None
+    slug: str = ""  # a line outside the trim for the plate room; empty for none
+
+
+def _pdf_date(d: dt.date) -> tuple[str, str]:
+    """(PDF date string, XMP date) for midnight of the issue date, Beijing time."""
+    return (f"D:{d:%Y%m%d}000000+08'00'", f"{d.isoformat()}T00:00:00+08:00")
+
+
+def _uuid(digest: bytes) -> str:
+    h = digest.hex()
+    return f"uuid:{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:32]}"
 
 
 def _num(v: float) -> str:
@@ -135,6 +163,7 @@ def render(pages: list[Page], fonts: FontBook, profile: Profile, meta: Meta) -> 
     pdf = pydyf.PDF()
     used: dict[str, UsedFont] = {}
     names: dict[str, str] = {}
+    images: dict[tuple, tuple[str, pydyf.Stream]] = {}
     page_streams = []
     for page in pages:
         offset = (page.bleed + MARK_AREA) if profile.marks else 0
@@ -159,6 +188,14 @@ def render(pages: list[Page], fonts: FontBook, profile: Profile, meta: Meta) -> 
                 cv.ops.append(f"{_num(item.width / 1000)} w 0 J")
                 cv.ops.append(f"{cv.X(item.x1)} {cv.Y(item.y1)} m {cv.X(item.x2)} {cv.Y(item.y2)} l S")
                 cv.ops.append("Q")
+            elif isinstance(item, Image):
+                key = (item.path, item.crop)
+                if key not in images:
+                    profile_path = meta.intent.profile if meta.intent else None
+                    images[key] = (f"Im{len(images) + 1}", embed_image(pdf, item, profile.color, profile_path))
+                name = images[key][0]
+                cv.ops.append(f"q {_num(item.w / 1000)} 0 0 {_num(item.h / 1000)} {cv.X(item.x)} "
+                              f"{cv.Y(item.y + item.h)} cm /{name} Do Q")
             elif isinstance(item, Rect):
                 cv.ops.append("q")
                 rect = f"{cv.X(item.x)} {cv.Y(item.y + item.h)} {_num(item.w / 1000)} {_num(item.h / 1000)} re"
@@ -180,6 +217,8 @@ def render(pages: list[Page], fonts: FontBook, profile: Profile, meta: Meta) -> 
         ext["GSop"] = pydyf.Dictionary({"Type": "/ExtGState", "OP": "true", "op": "true", "OPM": 1})
         ext["GSko"] = pydyf.Dictionary({"Type": "/ExtGState", "OP": "false", "op": "false", "OPM": 1})
     resources = pydyf.Dictionary({"Font": pydyf.Dictionary(font_refs)})
+    if images:
+        resources["XObject"] = pydyf.Dictionary({n: st.reference for n, st in images.values()})
     if ext:
         resources["ExtGState"] = pydyf.Dictionary(ext)
     if profile.marks:
@@ -195,7 +234,7 @@ def render(pages: list[Page], fonts: FontBook, profile: Profile, meta: Meta) -> 
     for page, cv, offset, height in page_streams:
         text = _fill_codes("\n".join(cv.ops), used, names)
         digest.update(text.encode("latin-1"))
-        content = pydyf.Stream([text.encode("latin-1")], compress=True)
+        content = flate(text.encode("latin-1"))
         pdf.add_object(content)
         width = page.width + 2 * offset
         box = pydyf.Array([0, 0, _num(width / 1000), _num(height / 1000)])
@@ -213,17 +252,52 @@ def render(pages: list[Page], fonts: FontBook, profile: Profile, meta: Meta) -> 
         page_refs.append((pdf.objects[-1], page, offset, height))
     if profile.outline:
         _outline(pdf, page_refs)
+    pdf_date, xmp_date = _pdf_date(meta.date)
+    producer = "paperpress (pydyf)"
     pdf.info["Title"] = pydyf.String(meta.title)
     if meta.subject:
         pdf.info["Subject"] = pydyf.String(meta.subject)
     if meta.keywords:
         pdf.info["Keywords"] = pydyf.String(meta.keywords)
     pdf.info["Creator"] = pydyf.String("paperpress")
-    pdf.info["Producer"] = pydyf.String("paperpress (pydyf)")
+    pdf.info["Producer"] = pydyf.String(producer)
+    pdf.info["CreationDate"] = pydyf.String(pdf_date)
+    pdf.info["ModDate"] = pydyf.String(pdf_date)
+    if profile.pdfx:
+        pdf.info["Trapped"] = "/False"
+        if profile.pdfx == "PDF/X-1a:2001":
+            pdf.info["GTS_PDFXVersion"] = pydyf.String("PDF/X-1:2001")
+            pdf.info["GTS_PDFXConformance"] = pydyf.String("PDF/X-1a:2001")
+        else:
+            pdf.info["GTS_PDFXVersion"] = pydyf.String(profile.pdfx)
+        if meta.intent is not None:
+            _output_intent(pdf, meta.intent)
+    doc = digest.digest()
+    instance = hashlib.sha256(doc + b"instance").digest()
+    xmp = packet(title=meta.title, subject=meta.subject, keywords=meta.keywords, creator_tool="paperpress",
+                 producer=producer, date=xmp_date, document_id=_uuid(doc), instance_id=_uuid(instance),
+                 pdfx=profile.pdfx if profile.pdfx != "PDF/X-1a:2001" else None)
+    metadata = pydyf.Stream([xmp], {"Type": "/Metadata", "Subtype": "/XML"})
+    pdf.add_object(metadata)
+    pdf.catalog["Metadata"] = metadata.reference
     out = io.BytesIO()
-    ident = digest.hexdigest()[:32].encode()
-    pdf.write(out, version=profile.version, identifier=ident, compress=True)
+    ident = doc[:16].hex().encode()
+    pdf.write(out, version=profile.version, identifier=ident, compress=profile.object_streams)
     return out.getvalue()
+
+
+def _output_intent(pdf: pydyf.PDF, intent: OutputIntent) -> None:
+    """GTS_PDFX output intent with the printing condition's ICC profile embedded."""
+    icc = flate(intent.profile.read_bytes(), {"N": 4})
+    pdf.add_object(icc)
+    oi = pydyf.Dictionary({
+        "Type": "/OutputIntent", "S": "/GTS_PDFX",
+        "OutputConditionIdentifier": pydyf.String(intent.condition),
+        "RegistryName": pydyf.String(intent.registry), "Info": pydyf.String(intent.info),
+        "OutputCondition": pydyf.String(intent.info), "DestOutputProfile": icc.reference,
+    })
+    pdf.add_object(oi)
+    pdf.catalog["OutputIntents"] = pydyf.Array([oi.reference])
 
 
 def _fill_codes(text: str, used: dict[str, UsedFont], names: dict[str, str]) -> str:

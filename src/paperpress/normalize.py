@@ -1,0 +1,66 @@
+"""Text normalisation in Chinese context (clreq 3.1.1, GB/T 15834): ASCII marks between Han become full-width.
+
+Every change is returned with its position, so the build report can list it; an article can switch it off.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .linebreak.rules_zh import CLOSING, OPENING, is_han
+
+# ASCII punctuation and its full-width form in Chinese text
+FULL_WIDTH = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"}
+
+
+@dataclass(frozen=True)
+class Change:
+    index: int  # in the raw text
+    old: str
+    new: str
+
+
+def _chinese(ch: str | None) -> bool:
+    return ch is not None and (is_han(ch) or ch in OPENING or ch in CLOSING)
+
+
+def normalize(text: str) -> tuple[str, list[Change]]:
+    """Full-width marks where a neighbour is Chinese; straight quotes curled where the text is Chinese."""
+    out = list(text)
+    changes: list[Change] = []
+
+    def neighbour(i: int, step: int) -> str | None:
+        j = i + step
+        while 0 <= j < len(text) and text[j] == " ":
+            j += step
+        return text[j] if 0 <= j < len(text) else None
+
+    for i, ch in enumerate(text):
+        if ch not in FULL_WIDTH:
+            continue
+        before, after = neighbour(i, -1), neighbour(i, 1)
+        if ch in ",;:?!" and before is not None and before.isdigit() and after is not None and after.isdigit():
+            continue  # 1,000 and 3:2 stay as they are
+        if ch == "(":
+            chinese = _chinese(after) or (_chinese(before) and not (after or "").isascii())
+        elif ch == ")":
+            chinese = _chinese(before) or (_chinese(after) and not (before or "").isascii())
+        else:
+            chinese = _chinese(before) or (_chinese(after) and before not in (None, " ") and not before.isalnum())
+            chinese = chinese or (_chinese(after) and before is None)
+        if chinese:
+            out[i] = FULL_WIDTH[ch]
+            changes.append(Change(i, ch, out[i]))
+    if any(is_han(c) for c in text):
+        # straight quotes: alternate opening and closing, in order of appearance
+        for quote, (opening, closing) in (('"', ("“", "”")), ("'", ("‘", "’"))):
+            open_next = True
+            for i, ch in enumerate(text):
+                if ch != quote:
+                    continue
+                if quote == "'" and not (_chinese(neighbour(i, -1)) or _chinese(neighbour(i, 1))):
+                    continue  # an apostrophe in a Latin word
+                out[i] = opening if open_next else closing
+                open_next = not open_next
+                changes.append(Change(i, ch, out[i]))
+    return "".join(out), sorted(changes, key=lambda c: c.index)

@@ -1,0 +1,49 @@
+"""Photos for a profile: cropped, converted (CMYK through the printing condition's profile, or RGB), embedded."""
+
+from __future__ import annotations
+
+import io
+from functools import lru_cache
+from pathlib import Path
+
+import pydyf
+from PIL import Image as PILImage
+from PIL import ImageCms
+
+from ..model import Image
+from .objects import flate
+
+
+@lru_cache(maxsize=4)
+def _cmyk_transform(output_profile: str, source_icc: bytes | None) -> ImageCms.ImageCmsTransform:
+    src = ImageCms.ImageCmsProfile(io.BytesIO(source_icc)) if source_icc else ImageCms.createProfile("sRGB")
+    dst = ImageCms.ImageCmsProfile(output_profile)
+    return ImageCms.buildTransform(src, dst, "RGB", "CMYK", renderingIntent=ImageCms.Intent.PERCEPTUAL)
+
+
+def pixels(item: Image, color: str, output_profile: Path | None) -> tuple[bytes, int, int, str]:
+    """(samples, width, height, PDF colour space) of the cropped image in the profile's colour model."""
+    with PILImage.open(item.path) as im:
+        im.load()
+        icc = im.info.get("icc_profile")
+        im = im.crop(item.crop)
+        if color == "cmyk":
+            if im.mode == "CMYK":
+                out = im  # already separated for print: taken as it is
+            else:
+                rgb = im.convert("RGB")
+                if output_profile is None:
+                    raise ValueError(f"{item.path}: converting a photo to CMYK needs the layout's output-intent "
+                                     "profile")
+                out = ImageCms.applyTransform(rgb, _cmyk_transform(str(output_profile), icc))
+            return out.tobytes(), out.width, out.height, "/DeviceCMYK"
+        out = im.convert("RGB")
+        return out.tobytes(), out.width, out.height, "/DeviceRGB"
+
+
+def embed_image(pdf: pydyf.PDF, item: Image, color: str, output_profile: Path | None) -> pydyf.Stream:
+    data, w, h, space = pixels(item, color, output_profile)
+    stream = flate(data, {"Type": "/XObject", "Subtype": "/Image", "Width": w, "Height": h, "ColorSpace": space,
+                          "BitsPerComponent": 8})
+    pdf.add_object(stream)
+    return stream

@@ -1,0 +1,120 @@
+"""Typographic findings on the laid-out lines: what `paperpress check` prints and report.json keeps."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import pairwise
+
+from .fonts import FontBook
+from .linebreak.rules_zh import CANNOT_END_STRICT, CANNOT_START_STRICT, CLOSING, OPENING, is_han, is_latin
+from .model import GlyphRun, LineInfo, Page
+from .stories import Story
+
+FLUSH_TOLERANCE = 500  # 0.5 pt, in millipoints
+LOOSEST_SHOWN = 3
+
+
+@dataclass(frozen=True)
+class TypoFinding:
+    severity: str  # "error", "warning", "info"
+    article: str
+    where: str  # file:line of the paragraph (or of the change)
+    rule: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.severity}: {self.where}: [{self.rule}] {self.article}: {self.message}"
+
+
+def check(pages: list[Page], stories: list[Story], fonts: FontBook) -> list[TypoFinding]:
+    out: list[TypoFinding] = []
+    for page in pages:
+        by_article: dict[str, list[LineInfo]] = {}
+        for line in page.lines:
+            by_article.setdefault(line.article, []).append(line)
+        for article, lines in by_article.items():
+            out += _lines(article, lines)
+        out += _overlaps(page, fonts)
+    for story in stories:
+        for n in story.normalisations:
+            out.append(TypoFinding("info", story.id, f"{n.file}:{n.line}:{n.column}", "normalised",
+                                   f"'{n.old}' → '{n.new}'"))
+    return out
+
+
+def _lines(article: str, lines: list[LineInfo]) -> list[TypoFinding]:
+    out = []
+
+    def add(severity: str, line: LineInfo, rule: str, message: str) -> None:
+        out.append(TypoFinding(severity, article, line.source, rule, message))
+
+    for i, line in enumerate(lines):
+        if line.text[0] in CANNOT_START_STRICT:
+            add("error", line, "line-start", f"line starts with '{line.text[0]}': {line.text}")
+        if line.text[-1] in CANNOT_END_STRICT:
+            add("error", line, "line-end", f"line ends with '{line.text[-1]}': {line.text}")
+        if not line.final and abs(line.x1 - line.end) > FLUSH_TOLERANCE:
+            add("error", line, "ragged", f"line ends {(line.x1 - line.end) / 1000:.2f} pt from the column edge: "
+                f"{line.text}")
+        if line.end > line.x1 + FLUSH_TOLERANCE:
+            add("error", line, "overhang", f"line overhangs the column by {(line.end - line.x1) / 1000:.2f} pt")
+        if line.ratio > 1.0 and not line.final:
+            add("warning", line, "loose", f"spacing beyond the layout's max-stretch ({line.ratio:.2f}×): {line.text}")
+        if line.final and sum(1 for c in line.text if c.isalnum()) < 2 and i > 0 and not lines[i - 1].final:
+            add("warning", line, "lone-character", f"孤字: the paragraph's last line holds only '{line.text}'")
+        if line.widow:
+            add("warning", line, "widow", f"the paragraph's last line stands alone at the top of a column: "
+                f"{line.text}")
+        if not line.final and i + 1 < len(lines) and is_latin(line.text[-1]) and is_latin(lines[i + 1].text[0]) \
+                and line.text[-1] in "/.-_":
+            add("info", line, "word-broken", f"a long Latin word or URL broken after '{line.text[-1]}'")
+    loosest = sorted((ln for ln in lines if not ln.final and ln.ratio > 0), key=lambda ln: -ln.ratio)
+    for line in loosest[:LOOSEST_SHOWN]:
+        add("info", line, "loosest", f"{line.ratio:.2f} of the max-stretch: {line.text}")
+    return out
+
+
+def _ink(fonts: FontBook, run: GlyphRun, gid: int) -> tuple[float, float] | None:
+    face = fonts[run.font]
+    ext = face.hb_font.get_glyph_extents(gid)
+    if ext is None or ext.width == 0:
+        return None
+    scale = run.size / face.upem
+    return ext.x_bearing * scale, (ext.x_bearing + ext.width) * scale
+
+
+def _overlaps(page: Page, fonts: FontBook) -> list[TypoFinding]:
+    """No two glyphs collide within a line: ideographs keep a full em apart (compression never takes
+    from them), and a punctuation mark's ink never runs into its neighbour's (squeezing must not collide)."""
+    out = []
+    rows: dict[int, list[tuple[int, int, tuple[float, float] | None, str]]] = {}
+    for item in page.items:
+        if not isinstance(item, GlyphRun) or item.vertical:
+            continue
+        for g in item.glyphs:
+            rows.setdefault(item.y, []).append((item.x + g.x, item.size, _ink(fonts, item, g.gid), g.text))
+    marks = OPENING | CLOSING
+    for y, glyphs in rows.items():
+        glyphs.sort(key=lambda t: t[0])
+        for (x1, s1, ink1, t1), (x2, _, ink2, t2) in pairwise(glyphs):
+            clash = 0.0
+            if is_han(t1[:1] or " ") and is_han(t2[:1] or " "):
+                clash = s1 - (x2 - x1) if x2 - x1 < s1 - 1 and x2 - x1 > -s1 else 0.0
+            elif (t1 in marks or t2 in marks) and ink1 and ink2 and x2 - x1 < s1 - 1:  # only where squeezed
+                right, left = x1 + ink1[1], x2 + ink2[0]
+                clash = right - left if right > left + 1 and x2 + ink2[1] > x1 + ink1[0] else 0.0
+            if clash > 0:
+                out.append(TypoFinding("error", "", f"page {page.number}, baseline {y / 1000:.1f} pt", "overlap",
+                                       f"'{t1}' and '{t2}' overlap by {clash / 1000:.2f} pt"))
+    return out
+
+
+def pairs_squeezed(line_runs: list[GlyphRun], em: int) -> list[str]:
+    """Adjacent full-width marks that were not squeezed (their origins a full em or more apart)."""
+    bad = []
+    glyphs = sorted((r.x + g.x, g.text) for r in line_runs for g in r.glyphs)
+    for (x1, t1), (x2, t2) in pairwise(glyphs):
+        marks = OPENING | CLOSING
+        if t1 in marks and t2 in marks and x2 - x1 >= em * 0.9:
+            bad.append(t1 + t2)
+    return bad

@@ -1,0 +1,224 @@
+"""clreq rules beyond the basics — house styles, URLs, normalisation, widows, vertical heads — and the
+stress story (tests/data/stress), whose messy newsroom text must come out without a single violation."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+from paperpress.layout.compose import ASCENT
+from paperpress.linebreak.breaker import Settings, set_paragraph
+from paperpress.linebreak.rules_zh import CANNOT_END_STRICT, CANNOT_START_STRICT, CLOSING, OPENING
+from paperpress.model import GlyphRun
+from paperpress.normalize import normalize
+from tests.conftest import ROOT, run_cli
+from tests.test_linebreak import EM, atoms
+
+STRESS = ROOT / "tests" / "data" / "stress" / "issue.yaml"
+
+
+# -- house styles (clreq 3.1.6) ----------------------------------------------------------------------
+
+def xs(text: str, **kw) -> list[int]:
+    para = set_paragraph(atoms(text), 20 * EM, 20 * EM, Settings(**kw))
+    return [g.x for _, _, gs in para.lines[0].glyphs for g in gs]
+
+
+def test_quanjiao_keeps_marks_full_width():
+    """clreq 3.1.6 全角式: a comma inside the line takes a full em."""
+    assert xs("甲，乙", punctuation="quanjiao") == [0, 1000, 2000]
+
+
+def test_kaiming_sets_pause_marks_half_width():
+    """clreq 3.1.6 开明式: ，、；： are half width, the full stop keeps its em."""
+    assert xs("甲，乙。丙", punctuation="kaiming") == [0, 1000, 1500, 2500, 3500]
+
+
+def test_banjiao_sets_every_mark_half_width():
+    """clreq 3.1.6 半角式: every mark half width; an opening mark's glyph moves into its half."""
+    assert xs("甲，“乙”。丙", punctuation="banjiao") == [0, 1000, 1000, 2000, 3000, 3500, 4000]
+
+
+def test_adjacent_marks_take_one_em_in_the_tight_style():
+    """clreq 3.1.6.1: ”“ take 1.5 em in 全角式 and 1 em in the tighter 半角式."""
+    full = xs("甲”“乙", punctuation="quanjiao")
+    tight = xs("甲”“乙", punctuation="banjiao")
+    assert full[3] - full[1] == 1500 and tight[3] - tight[1] == 1000
+
+
+# -- Latin, numbers and URLs (clreq 3.1.7, 3.2.3) ----------------------------------------------------
+
+def test_url_breaks_only_at_its_natural_points():
+    """clreq 3.1.7: a URL too long for the line breaks after / or . and never inside a name."""
+    text = "详见https://sthjj.taiyuan.gov.cn/xwzx/gzdt/index.shtml查询"
+    para = set_paragraph(atoms(text), 12 * EM, 12 * EM, Settings())
+    lines = [line.text for line in para.lines]
+    for left, right in zip(lines, lines[1:], strict=False):
+        if left[-1].isascii() and right[0].isascii():
+            assert left[-1] in "/.-_", lines
+    assert "".join(lines) == text
+
+
+def test_number_with_sign_and_decimals_stays_whole():
+    """clreq 3.1.7: −9126.00万元 and 688523.SH are never split."""
+    text = "甲乙丙丁戊己庚辛壬净利润−9126.00万元，代码688523.SH。"
+    for chars in range(8, 14):
+        para = set_paragraph(atoms(text), chars * EM, chars * EM, Settings())
+        joined = "|".join(line.text for line in para.lines)
+        assert "−9126.00万" in joined and "688523.SH" in joined, joined
+
+
+# -- normalisation (GB/T 15834) ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("raw,expected", [
+    ("各县(市、区)政府,要求完成;任务?是!", "各县（市、区）政府，要求完成；任务？是！"),  # ASCII marks between Han
+    ('他说"好"。', "他说“好”。"),  # straight quotes curl, opening then closing
+    ("共1,280项,比例3:2", "共1,280项，比例3:2"),  # digit groups and ratios stay ASCII
+    ("Hello, world", "Hello, world"),  # Latin text is left alone
+])
+def test_normalisation(raw, expected):
+    """ASCII punctuation in Chinese context becomes full width; every change is returned with its position."""
+    text, changes = normalize(raw)
+    assert text == expected
+    assert all(raw[c.index] == c.old and text[c.index] == c.new for c in changes)
+
+
+def test_normalisation_can_be_switched_off(project_copy, tmp_path):
+    """An article with normalize: false keeps its ASCII commas and the report lists no change for it."""
+    art = project_copy.parent / "articles" / "training.yaml"
+    text = art.read_text(encoding="utf-8").replace("11月4日至6日，", "11月4日至6日,")
+    art.write_text(text, encoding="utf-8")
+    proc = run_cli("build", str(project_copy), "-o", str(tmp_path / "a"))
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads((tmp_path / "a" / "2024-11-15" / "report.json").read_text(encoding="utf-8"))
+    changes = [t for t in report["typography"] if t["rule"] == "normalised"]
+    assert [c["where"] for c in changes] == [f"{art}:{_line_of(art, '11月4日至6日,')}:{_col_of(art, ',')}"]
+    art.write_text("normalize: false\n" + text, encoding="utf-8")
+    proc = run_cli("build", str(project_copy), "-o", str(tmp_path / "b"))
+    report = json.loads((tmp_path / "b" / "2024-11-15" / "report.json").read_text(encoding="utf-8"))
+    assert not [t for t in report["typography"] if t["rule"] == "normalised"]
+
+
+def _line_of(path: Path, needle: str) -> int:
+    text = path.read_text(encoding="utf-8")
+    return text.count("\n", 0, text.index(needle)) + 1
+
+
+def _col_of(path: Path, needle: str) -> int:
+    text = path.read_text(encoding="utf-8")
+    i = text.index(needle)
+    return i - text.rfind("\n", 0, i)
+
+
+# -- the stress story --------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def stress():
+    from paperpress.build import build
+
+    return build(STRESS)
+
+
+def test_stress_story_has_no_typographic_error(stress):
+    """clreq 3.1.7–3.1.8, 3.2 on messy text: no rule violation, ragged or overhanging line, overlap."""
+    errors = [str(t) for t in stress.typography if t.severity == "error"]
+    assert not errors, errors
+    assert {f.status for f in stress.fits} <= {"fits", "short"}
+
+
+def test_stress_lines_obey_kinsoku_and_are_flush(stress):
+    """Every line of the stress page: allowed start and end, and flush at the right within 0.5 pt."""
+    lines = [line for page in stress.pages for line in page.lines]
+    assert len(lines) > 100
+    for line in lines:
+        assert line.text[0] not in CANNOT_START_STRICT and line.text[-1] not in CANNOT_END_STRICT, line.text
+        if not line.final:
+            assert abs(line.x1 - line.end) <= 500, line.text
+
+
+def test_stress_adjacent_marks_all_squeezed(stress):
+    """clreq 3.1.6.1: in every line, any two full-width marks side by side stand less than an em apart."""
+    page = stress.pages[0]
+    runs_by_line = defaultdict(list)
+    for item in page.items:
+        if isinstance(item, GlyphRun):
+            runs_by_line[item.y].append(item)
+    pairs = 0
+    for line in page.lines:
+        glyphs = sorted((r.x + g.x, g.text, r.size) for r in runs_by_line[line.baseline]
+                        for g in r.glyphs if line.x0 <= r.x + g.x < line.x1)
+        for (x1, t1, size), (x2, t2, _) in zip(glyphs, glyphs[1:], strict=False):
+            if t1 in OPENING | CLOSING and t2 in OPENING | CLOSING:
+                pairs += 1
+                assert x2 - x1 < 0.8 * size, (t1 + t2, line.text)
+    assert pairs >= 20  # the stress text has plenty of them
+
+
+def test_stress_baselines_on_the_grid_and_no_lone_characters(stress):
+    """Every body baseline on the page grid; no paragraph ends in a single character (孤字)."""
+    page = stress.pages[0]
+    offset = (page.grid_pitch - 10000) // 2 + round(ASCENT * 10000)
+    for line in page.lines:
+        assert (line.baseline - page.grid_origin - offset) % page.grid_pitch == 0
+        if line.final:
+            assert sum(c.isalnum() for c in line.text) >= 2 or line.text in ("短段。",), line.text
+
+
+def test_stress_normalisations_are_reported_with_locations(stress):
+    """The stress articles' ASCII commas, semicolons, brackets and quotes are listed, each with file:line:col."""
+    changes = [t for t in stress.typography if t.rule == "normalised"]
+    assert len(changes) >= 30
+    assert all(t.where.count(":") == 2 for t in changes)
+    assert {t.message for t in changes} >= {"',' → '，'", "'\"' → '“'", "'\"' → '”'", "'(' → '（'", "';' → '；'"}
+
+
+def test_loose_url_lines_are_reported(stress):
+    """A URL in an 11-character column cannot be set tightly: the build says so rather than hiding it."""
+    loose = [t for t in stress.typography if t.rule == "loose"]
+    assert any("https" in t.message or "gov" in t.message for t in loose)
+    assert any(t.rule == "word-broken" for t in stress.typography)
+
+
+def test_check_command_prints_findings(tmp_path):
+    """`paperpress check` lists findings per article with locations and exits 0 when there is no error."""
+    proc = run_cli("check", str(STRESS))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "markets:" in proc.stdout and "[normalised]" in proc.stdout and "0 typographic error(s)" in proc.stdout
+
+
+# -- widows and vertical heads -----------------------------------------------------------------------
+
+def test_no_widow_where_the_module_can_avoid_it(sample_built):
+    """A paragraph's last line never stands alone at the top of a column of the sample page."""
+    assert not any(line.widow for page in sample_built.pages for line in page.lines)
+
+
+def test_vertical_column_head(project_copy, tmp_path):
+    """竖排: a vertical head sets its characters top to bottom on one axis, with vertical quote forms."""
+    text = project_copy.read_text(encoding="utf-8")
+    text = text.replace("line: 40, lines: 6}", "line: 40, lines: 6, vertical: true}")
+    project_copy.write_text(text.replace("span: 2, line: 40, lines: 6, vertical", "span: 2, line: 40, lines: 6, "
+                                         "vertical"), encoding="utf-8")
+    from paperpress.build import build
+
+    built = build(project_copy)
+    runs = [i for i in built.pages[0].items if isinstance(i, GlyphRun) and i.vertical]
+    assert "".join(r.text for r in runs) == "“一把手”话“秋冬防”"
+    ys = [r.y for r in runs]
+    assert ys == sorted(ys) and len(set(ys)) == len(ys)  # strictly downwards
+    han = [r for r in runs if r.text not in "“”"]
+    assert len({r.x for r in han}) == 1  # ideographs on one vertical axis
+    from paperpress.fonts import FontBook  # noqa: F401 - the quotes take the font's vertical forms
+    quote = next(r for r in runs if r.text == "“")
+    face = built_face(built, quote.font)
+    assert quote.glyphs[0].gid != face.glyph("“")[0]
+
+
+def built_face(built, face_id):
+    from paperpress.errors import Problems
+    from paperpress.fonts import FontBook
+
+    return FontBook.load(ROOT / "fonts" / "fonts.yaml", Problems())[face_id]
