@@ -14,7 +14,9 @@ test: install
 	$(BIN)/pytest -q
 
 bench: install
+	@$(BIN)/pip install -q --disable-pip-version-check -e '.[test,bench]'
 	$(BIN)/python bench/bench.py
+	$(BIN)/python bench/peer.py
 
 # Debian tools the tests read PDFs with (independent of our own code); skipped when already present.
 system:

@@ -106,10 +106,12 @@ def build(issue_path: Path, project: Project | None = None, pdfx: str | None = N
         built.files[f"print/{issue.id}.pdf"] = render(pages, fonts, profile, whole)
     built.files[f"screen/{issue.id}.pdf"] = render(pages, fonts, PROFILES["screen"], whole)
     t3 = time.perf_counter()
-    for rel, data in built.files.items():
-        if rel.startswith("print/"):
-            ps = issue.pages[0].layout.print
-            built.preflight += preflight(data, Rules(profile.pdfx or "PDF/X-4", ps.ink_limit), name=rel)
+    rules = Rules(profile.pdfx or "PDF/X-4", settings.ink_limit)
+    for rel in built.page_files:
+        built.preflight += preflight(built.files[rel], rules, name=rel)
+    if len(pages) > 1:  # the whole issue repeats the pages checked above: its document and fonts are checked
+        rel = f"print/{issue.id}.pdf"
+        built.preflight += preflight(built.files[rel], rules, name=rel, content=False)
     t4 = time.perf_counter()
     built.timings = {"read": t1 - t0, "layout": t2 - t1, "pdf": t3 - t2, "preflight": t4 - t3}
     built.files["report.json"] = json.dumps(report(built), ensure_ascii=False, indent=2).encode("utf-8")

@@ -31,6 +31,8 @@ class Face:
     _shaped: dict[tuple[str, tuple[str, ...]], list[tuple[int, int, int, int]]] = field(
         default_factory=dict, repr=False)
     _cmap: set[int] | None = field(default=None, repr=False)
+    _advances: dict[int, int] = field(default_factory=dict, repr=False)
+    _upem: int = field(default=0, repr=False)
 
     def _open(self) -> None:
         blob = hb.Blob.from_file_path(str(self.path))
@@ -51,7 +53,16 @@ class Face:
 
     @property
     def upem(self) -> int:
-        return self.hb_face.upem
+        if not self._upem:
+            self._upem = self.hb_face.upem
+        return self._upem
+
+    def advance(self, gid: int) -> int:
+        """Horizontal advance of a glyph in font units, cached."""
+        hit = self._advances.get(gid)
+        if hit is None:
+            hit = self._advances[gid] = self.hb_font.get_glyph_h_advance(gid)
+        return hit
 
     def has(self, ch: str) -> bool:
         if self._cmap is None:

@@ -316,8 +316,9 @@ def _check_document(pdf: pikepdf.Pdf, file: str, rules: Rules) -> list[Finding]:
     return out
 
 
-def preflight(source: Path | bytes, rules: Rules, name: str | None = None) -> list[Finding]:
-    """Check one PDF (a file, or bytes named by name) against the rules; every finding, errors first."""
+def preflight(source: Path | bytes, rules: Rules, name: str | None = None, content: bool = True) -> list[Finding]:
+    """Check one PDF (a file, or bytes named by name) against the rules; every finding, errors first.
+    content=False skips the content streams (colours, text, ink), for pages checked in another file."""
     file = name or str(source)
     try:
         pdf = pikepdf.open(io.BytesIO(source) if isinstance(source, bytes) else source)
@@ -330,6 +331,7 @@ def preflight(source: Path | bytes, rules: Rules, name: str | None = None) -> li
             _check_boxes(p, page)
             resources = page.obj.get("/Resources", pikepdf.Dictionary())
             _check_fonts(p, resources)
-            _walk(p, page, resources, _State())
+            if content:
+                _walk(p, page, resources, _State())
             findings += p.findings
     return sorted(findings, key=lambda f: f.severity != "error")

@@ -12,6 +12,7 @@ from .stories import Story
 
 FLUSH_TOLERANCE = 500  # 0.5 pt, in millipoints
 LOOSEST_SHOWN = 3
+MARKS = OPENING | CLOSING
 
 
 @dataclass(frozen=True)
@@ -74,13 +75,21 @@ def _lines(article: str, lines: list[LineInfo]) -> list[TypoFinding]:
     return out
 
 
+_EXTENTS: dict[tuple[str, int], tuple[int, int] | None] = {}
+
+
 def _ink(fonts: FontBook, run: GlyphRun, gid: int) -> tuple[float, float] | None:
-    face = fonts[run.font]
-    ext = face.hb_font.get_glyph_extents(gid)
-    if ext is None or ext.width == 0:
+    """Left and right edge of a glyph's ink, from its origin, at the run's size."""
+    key = (run.font, gid)
+    if key not in _EXTENTS:
+        face = fonts[run.font]
+        ext = face.hb_font.get_glyph_extents(gid)
+        _EXTENTS[key] = None if ext is None or ext.width == 0 else (ext.x_bearing, ext.x_bearing + ext.width)
+    ink = _EXTENTS[key]
+    if ink is None:
         return None
-    scale = run.size / face.upem
-    return ext.x_bearing * scale, (ext.x_bearing + ext.width) * scale
+    scale = run.size / fonts[run.font].upem
+    return ink[0] * scale, ink[1] * scale
 
 
 def _overlaps(page: Page, fonts: FontBook) -> list[TypoFinding]:
@@ -92,8 +101,9 @@ def _overlaps(page: Page, fonts: FontBook) -> list[TypoFinding]:
         if not isinstance(item, GlyphRun) or item.vertical:
             continue
         for g in item.glyphs:
-            rows.setdefault(item.y, []).append((item.x + g.x, item.size, _ink(fonts, item, g.gid), g.text))
-    marks = OPENING | CLOSING
+            ink = _ink(fonts, item, g.gid) if g.text in MARKS else None  # only marks are ever squeezed
+            rows.setdefault(item.y, []).append((item.x + g.x, item.size, ink, g.text))
+    marks = MARKS
     for y, glyphs in rows.items():
         glyphs.sort(key=lambda t: t[0])
         for (x1, s1, ink1, t1), (x2, _, ink2, t2) in pairwise(glyphs):

@@ -16,7 +16,7 @@ from .rules_zh import RULE_SETS, UNITS
 INFEASIBLE = float("inf")
 KAIMING_HALF = frozenset("，、；：")  # clreq 3.1.6: the pause marks the Kaiming style sets half width
 HOUSE_STYLES = ("quanjiao", "kaiming", "banjiao")
-LOOSE_WINDOW = 3.0  # lines looser than this many times max-stretch are not measured in the first pass
+LOOSE_WINDOW = 1.5  # lines looser than this many times max-stretch are not measured in the first pass
 MIN_GAPS = 4  # a line with fewer gaps between atoms also stretches between the letters of its Latin words
 WORD_BREAK_PENALTY = 1e4  # breaking inside a URL or long word: only when it spares a loose line
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pydyf
@@ -85,8 +87,9 @@ class _Canvas:
         self.o = offset
         self.h = height
         self.ops: list[str] = []
-        self.uses_overprint = False
-        self.uses_knockout = False
+        self.fill: CMYK | None = None  # what the graphics state holds now (None: not set yet)
+        self.stroke: CMYK | None = None
+        self.gs: str | None = None
 
     def X(self, x: int) -> str:  # noqa: N802
         return _num((x + self.o) / 1000)
@@ -94,7 +97,23 @@ class _Canvas:
     def Y(self, y: int) -> str:  # noqa: N802
         return _num((self.h - (y + self.o)) / 1000)
 
+    @contextmanager
+    def saved(self) -> Iterator[None]:
+        """q … Q, keeping track of what the graphics state is again afterwards."""
+        state = (self.fill, self.stroke, self.gs)
+        self.ops.append("q")
+        yield
+        self.ops.append("Q")
+        self.fill, self.stroke, self.gs = state
+
     def color(self, c: CMYK, stroke: bool) -> None:
+        """Set a colour (and the overprint state that goes with it), only where it changes."""
+        if (self.stroke if stroke else self.fill) == c:
+            return
+        if stroke:
+            self.stroke = c
+        else:
+            self.fill = c
         if self.p.color == "cmyk":
             op = "K" if stroke else "k"
             self.ops.append(" ".join(_num(v) for v in c) + " " + op)
@@ -103,35 +122,30 @@ class _Canvas:
             rgb = ((1 - cc) * (1 - k), (1 - m) * (1 - k), (1 - y) * (1 - k))
             self.ops.append(" ".join(_num(v) for v in rgb) + (" RG" if stroke else " rg"))
         if self.p.overprint_black:
-            if c == BLACK:
-                self.ops.append("/GSop gs")
-                self.uses_overprint = True
-            else:
-                self.ops.append("/GSko gs")
-                self.uses_knockout = True
+            gs = "GSop" if c == BLACK else "GSko"
+            if gs != self.gs:
+                self.ops.append(f"/{gs} gs")
+                self.gs = gs
 
 
 def _glyph_ops(run: GlyphRun, used: UsedFont, font_name: str, cv: _Canvas) -> None:
+    """One text object: the run's glyphs by their subset codes, positioned with TJ adjustments."""
     face = used.face
     size = run.size
     glyphs = run.glyphs
-    cv.ops.append("BT")
-    cv.ops.append(f"/{font_name} {_num(size / 1000)} Tf")
-    cv.ops.append(f"{cv.X(run.x + glyphs[0].x)} {cv.Y(run.y)} Td")
-    parts = []
-    font = face.hb_font
+    codes = used.codes
+    advance = face.advance
     upem = face.upem
+    parts = []
+    last = len(glyphs) - 1
     for i, g in enumerate(glyphs):
-        used.use(g.gid, g.text)
-        parts.append(f"<{{{g.gid}}}>")  # the code is filled in once the subset is known
-        if i + 1 < len(glyphs):
-            natural = font.get_glyph_h_advance(g.gid) * size / upem
-            wanted = glyphs[i + 1].x - g.x
-            adj = (natural - wanted) * 1000 / size
+        parts.append(f"<{codes[g.gid]:04X}>")
+        if i < last:
+            adj = (advance(g.gid) * size / upem - (glyphs[i + 1].x - g.x)) * 1000 / size
             if abs(adj) > 0.0005:
                 parts.append(_num(adj))
-    cv.ops.append("[" + "".join(parts) + "] TJ")
-    cv.ops.append("ET")
+    cv.ops.append(f"BT /{font_name} {_num(size / 1000)} Tf {cv.X(run.x + glyphs[0].x)} {cv.Y(run.y)} Td "
+                  f"[{''.join(parts)}] TJ ET")
 
 
 def _marks(cv: _Canvas, page: Page) -> None:
@@ -164,6 +178,18 @@ def render(pages: list[Page], fonts: FontBook, profile: Profile, meta: Meta) -> 
     used: dict[str, UsedFont] = {}
     names: dict[str, str] = {}
     images: dict[tuple, tuple[str, pydyf.Stream]] = {}
+    # the glyphs drawn decide the subsets, and the subsets the codes the content streams use
+    for page in pages:
+        for item in page.items:
+            if isinstance(item, GlyphRun) and item.glyphs:
+                if item.font not in used:
+                    used[item.font] = UsedFont(fonts[item.font])
+                    names[item.font] = f"F{len(names) + 1}"
+                u = used[item.font]
+                for g in item.glyphs:
+                    u.use(g.gid, g.text)
+    font_refs = {names[key]: embed(pdf, u).reference for key, u in used.items()}
+
     page_streams = []
     for page in pages:
         offset = (page.bleed + MARK_AREA) if profile.marks else 0
@@ -173,21 +199,14 @@ def render(pages: list[Page], fonts: FontBook, profile: Profile, meta: Meta) -> 
             _marks(cv, page)
         for item in page.items:
             if isinstance(item, GlyphRun):
-                if not item.glyphs:
-                    continue
-                if item.font not in used:
-                    used[item.font] = UsedFont(fonts[item.font])
-                    names[item.font] = f"F{len(names) + 1}"
-                cv.ops.append("q")
-                cv.color(item.color, stroke=False)
-                _glyph_ops(item, used[item.font], names[item.font], cv)
-                cv.ops.append("Q")
+                if item.glyphs:
+                    cv.color(item.color, stroke=False)
+                    _glyph_ops(item, used[item.font], names[item.font], cv)
             elif isinstance(item, Rule):
-                cv.ops.append("q")
-                cv.color(item.color, stroke=True)
-                cv.ops.append(f"{_num(item.width / 1000)} w 0 J")
-                cv.ops.append(f"{cv.X(item.x1)} {cv.Y(item.y1)} m {cv.X(item.x2)} {cv.Y(item.y2)} l S")
-                cv.ops.append("Q")
+                with cv.saved():
+                    cv.color(item.color, stroke=True)
+                    cv.ops.append(f"{_num(item.width / 1000)} w 0 J")
+                    cv.ops.append(f"{cv.X(item.x1)} {cv.Y(item.y1)} m {cv.X(item.x2)} {cv.Y(item.y2)} l S")
             elif isinstance(item, Image):
                 key = (item.path, item.crop)
                 if key not in images:
@@ -197,20 +216,15 @@ def render(pages: list[Page], fonts: FontBook, profile: Profile, meta: Meta) -> 
                 cv.ops.append(f"q {_num(item.w / 1000)} 0 0 {_num(item.h / 1000)} {cv.X(item.x)} "
                               f"{cv.Y(item.y + item.h)} cm /{name} Do Q")
             elif isinstance(item, Rect):
-                cv.ops.append("q")
-                rect = f"{cv.X(item.x)} {cv.Y(item.y + item.h)} {_num(item.w / 1000)} {_num(item.h / 1000)} re"
-                if item.fill is not None:
-                    cv.color(item.fill, stroke=False)
-                    cv.ops.append(rect + " f")
-                if item.stroke is not None:
-                    cv.color(item.stroke, stroke=True)
-                    cv.ops.append(f"{_num(item.stroke_width / 1000)} w {rect} S")
-                cv.ops.append("Q")
+                with cv.saved():
+                    rect = f"{cv.X(item.x)} {cv.Y(item.y + item.h)} {_num(item.w / 1000)} {_num(item.h / 1000)} re"
+                    if item.fill is not None:
+                        cv.color(item.fill, stroke=False)
+                        cv.ops.append(rect + " f")
+                    if item.stroke is not None:
+                        cv.color(item.stroke, stroke=True)
+                        cv.ops.append(f"{_num(item.stroke_width / 1000)} w {rect} S")
         page_streams.append((page, cv, offset, height))
-
-    font_refs = {}
-    for key, u in used.items():
-        font_refs[names[key]] = embed(pdf, u).reference
 
     ext = {}
     if profile.overprint_black:
@@ -232,7 +246,7 @@ def render(pages: list[Page], fonts: FontBook, profile: Profile, meta: Meta) -> 
     page_refs = []
     digest = hashlib.sha256(profile.name.encode() + meta.title.encode("utf-8"))
     for page, cv, offset, height in page_streams:
-        text = _fill_codes("\n".join(cv.ops), used, names)
+        text = "\n".join(cv.ops)
         digest.update(text.encode("latin-1"))
         content = flate(text.encode("latin-1"))
         pdf.add_object(content)
@@ -298,26 +312,6 @@ def _output_intent(pdf: pydyf.PDF, intent: OutputIntent) -> None:
     })
     pdf.add_object(oi)
     pdf.catalog["OutputIntents"] = pydyf.Array([oi.reference])
-
-
-def _fill_codes(text: str, used: dict[str, UsedFont], names: dict[str, str]) -> str:
-    """Replace each glyph placeholder <{gid}> by the subset's code, font by font (Tf names the font)."""
-    out = []
-    current: UsedFont | None = None
-    by_name = {names[k]: u for k, u in used.items()}
-    for line in text.split("\n"):
-        if line.endswith(" Tf"):
-            current = by_name[line.split()[0][1:]]
-        elif line.endswith("] TJ") and current is not None:
-            codes = current.codes
-            pieces = line.split("<{")
-            rebuilt = [pieces[0]]
-            for piece in pieces[1:]:
-                gid, rest = piece.split("}>", 1)
-                rebuilt.append(f"<{codes[int(gid)]:04X}>{rest}")
-            line = "".join(rebuilt)
-        out.append(line)
-    return "\n".join(out)
 
 
 def _outline(pdf: pydyf.PDF, page_refs: list) -> None:
