@@ -133,3 +133,36 @@ def test_degenerate_manifests(project_copy, tmp_path, content):
     project_copy.write_text(content, encoding="utf-8")
     err = build_fails(project_copy, tmp_path / "out")
     assert str(project_copy) in err
+
+
+def test_missing_and_unreadable_images(project_copy, tmp_path):
+    """A figure naming no file, and one that is not an image, are both located at their module."""
+    (project_copy.parent / "broken.jpg").write_bytes(b"not a JPEG at all")
+    edit(project_copy, "      - {article: articles/river-patrol.yaml,",
+         "      - {figure: missing.jpg, column: 6, span: 1, line: 40, lines: 2}\n"
+         "      - {figure: broken.jpg, column: 7, span: 1, line: 40, lines: 2}\n"
+         "      - {article: articles/river-patrol.yaml,")
+    edit(project_copy, "column: 3, span: 6, line: 40, lines: 23}", "column: 3, span: 3, line: 40, lines: 23}")
+    err = build_fails(project_copy, tmp_path / "out")
+    assert f"{where(project_copy, 'missing.jpg')}: image file missing.jpg not found" in err
+    assert f"{where(project_copy, 'broken.jpg')}: image file broken.jpg cannot be read" in err
+
+
+def test_bad_print_settings(project_copy, tmp_path):
+    """In the layout's print: section, an unknown PDF/X version and a missing output profile are located."""
+    lay = layout_of(project_copy)
+    edit(lay, "pdfx: PDF/X-4 ", "pdfx: PDF/X-3 ")
+    edit(lay, "profile: profiles/CGATS-TR002-SNAP-newsprint.icc", "profile: profiles/none.icc")
+    err = build_fails(project_copy, tmp_path / "out")
+    assert f"{where(lay, 'PDF/X-3')}: unknown PDF/X version 'PDF/X-3'" in err
+    assert f"{where(lay, 'profiles/none.icc')}: output profile profiles/none.icc not found" in err
+
+
+def test_flags_must_be_true_or_false(project_copy, tmp_path):
+    """box: and normalize: take true or false; anything else is a located error, not a silent default."""
+    edit(project_copy, "lines: 8, columns: 3, box: true}", "lines: 8, columns: 3, box: yes please}")
+    art = article(project_copy, "training")
+    edit(art, "kind: news", "kind: news\nnormalize: sometimes")
+    err = build_fails(project_copy, tmp_path / "out")
+    assert f"{where(project_copy, 'yes please')}: expected true or false" in err
+    assert f"{where(art, 'sometimes')}: normalize is true or false" in err

@@ -409,32 +409,29 @@ def _module(node: yaml.Node, issue_path: Path, layout: Layout | None, problems: 
         problems.add(fname, node.start_mark,
                      "a module has one of article: (a file), head: (a column head) or figure: (an image file)")
         return None
-    story = None
-    if art_node is not None:
-        rel = node_str(art_node, fname, problems)
-        if rel is not None:
-            apath = issue_path.parent / rel
-            if not apath.is_file():
-                problems.add(fname, art_node.start_mark, f"article file {rel} not found (looked in {apath.parent})")
-            else:
-                story = load_story(apath, problems)
-    figure = None
-    if fig_node is not None:
-        rel = node_str(fig_node, fname, problems)
-        if rel is not None:
-            figure = issue_path.parent / rel
-            if not figure.is_file():
-                problems.add(fname, fig_node.start_mark, f"image file {rel} not found (looked in {figure.parent})")
-                figure = None
-            else:
-                try:
-                    from PIL import Image as PILImage
+    def existing(n: yaml.Node | None, what: str) -> Path | None:
+        """The file a module names, relative to the manifest; a located problem when it is not there."""
+        rel = node_str(n, fname, problems)
+        if rel is None:
+            return None
+        target = issue_path.parent / rel
+        if not target.is_file():
+            problems.add(fname, n.start_mark, f"{what} file {rel} not found (looked in {target.parent})")
+            return None
+        return target
 
-                    with PILImage.open(figure) as im:
-                        im.verify()
-                except Exception as e:  # noqa: BLE001 - any decoder error means the file cannot be placed
-                    problems.add(fname, fig_node.start_mark, f"image file {rel} cannot be read ({e})")
-                    figure = None
+    apath = existing(art_node, "article")
+    story = load_story(apath, problems) if apath is not None else None
+    figure = existing(fig_node, "image")
+    if figure is not None:
+        try:
+            from PIL import Image as PILImage
+
+            with PILImage.open(figure) as im:
+                im.verify()
+        except Exception as e:  # noqa: BLE001 - any decoder error means the file cannot be placed
+            problems.add(fname, fig_node.start_mark, f"image file {figure.name} cannot be read ({e})")
+            figure = None
     caption = node_str(get("caption", False), fname, problems)
     credit = node_str(get("credit", False), fname, problems)
     head = node_str(head_node, fname, problems)
