@@ -210,3 +210,32 @@ def test_low_resolution_photo_is_reported_not_upsampled(project_copy, tmp_path):
     with pikepdf.open(print_pdf(tmp_path / "2024-11-15")) as pdf:
         (image,) = [v for v in pdf.pages[0].Resources.XObject.values() if v.Subtype == "/Image"]
         assert int(image.Width) <= 120 and int(image.Height) <= 100
+
+
+def test_slug_line_only_where_the_layout_asks(project_copy, tmp_path):
+    """slug: true puts paper, date, page and build time outside the trim of the print PDF only."""
+    lay = project_copy.parent.parent.parent / "layouts" / "broadsheet.yaml"
+    lay.write_text(lay.read_text(encoding="utf-8").replace("slug: false", "slug: true"), encoding="utf-8")
+    proc = run_cli("build", str(project_copy), "-o", str(tmp_path))
+    assert proc.returncode == 0, proc.stderr
+    out = tmp_path / "2024-11-15"
+    pdf = print_pdf(out)
+    text = subprocess.run(["pdftotext", "-raw", str(pdf), "-"], capture_output=True, text=True).stdout
+    flat = "".join(text.split())
+    assert "太原日报2024-11-15第5版生态环境built20" in flat
+    screen = subprocess.run(["pdftotext", "-raw", str(out / "screen" / "2024-11-15.pdf"), "-"],
+                            capture_output=True, text=True).stdout
+    assert "built" not in screen
+    with pikepdf.open(pdf) as doc:
+        trim = [float(v) for v in doc.pages[0].TrimBox]
+    bbox = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True).stdout
+    line = next(ln for ln in bbox.splitlines() if ">built<" in ln)
+    y_max = float(line.split('yMax="')[1].split('"')[0])
+    height = float(doc_height(pdf))
+    assert height - y_max < trim[1] - 3 * 72 / 25.4  # below the bleed (pdftotext's y runs downwards)
+    assert not errors(preflight(pdf, X4))
+
+
+def doc_height(pdf: Path) -> float:
+    with pikepdf.open(pdf) as doc:
+        return float(doc.pages[0].MediaBox[3])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import shutil
@@ -82,8 +83,11 @@ def build(issue_path: Path, project: Project | None = None, pdfx: str | None = N
     issue, fonts = load(issue_path, project)
     t1 = time.perf_counter()
     pages, fits, findings = [], [], []
+    # a build time only where a layout asks for a slug line: otherwise builds stay byte-identical
+    built_at = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%MZ") if any(
+        spec.layout.print.slug for spec in issue.pages) else ""
     for spec in issue.pages:
-        page, page_fits, page_findings = compose_page(spec, issue, fonts)
+        page, page_fits, page_findings = compose_page(spec, issue, fonts, built_at)
         pages.append(page)
         fits += page_fits
         findings += page_findings

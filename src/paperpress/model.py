@@ -103,3 +103,4 @@ class Page:
     lines: list[LineInfo] = field(default_factory=list)
     grid_origin: int = 0  # y of the first grid band's top
     grid_pitch: int = 0  # body leading
+    slug: list[GlyphRun] = field(default_factory=list)  # outside the trim, for the plate room: print only

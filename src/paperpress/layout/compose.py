@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from ..fonts import FontBook
 from ..linebreak.breaker import Line
 from ..manifest import Issue, Layout, Module, PageSpec, Style
-from ..model import WHITE, Bookmark, Glyph, GlyphRun, Image, LineInfo, Page, Rect, Rule
-from ..units import pt
+from ..model import BLACK, WHITE, Bookmark, Glyph, GlyphRun, Image, LineInfo, Page, Rect, Rule
+from ..units import mm, pt
 from .text import headline_lines, line_runs, set_text
 
 WEEKDAYS = "一二三四五六日"
@@ -70,12 +70,16 @@ class Finding:
     message: str
 
 
-def compose_page(spec: PageSpec, issue: Issue, fonts: FontBook) -> tuple[Page, list[Fit], list[Finding]]:
+def compose_page(spec: PageSpec, issue: Issue, fonts: FontBook,
+                 built_at: str = "") -> tuple[Page, list[Fit], list[Finding]]:
+    """Lay out one page; built_at (a timestamp) goes into the slug line when the layout asks for one."""
     layout = spec.layout
     page = Page(spec.number, spec.name, layout.trim_w, layout.trim_h, layout.bleed,
                 grid_origin=layout.grid_top, grid_pitch=layout.pitch)
     page.items.append(Bookmark(f"第{spec.number}版 {spec.name}", 0, 0))
     _folio(page, spec, issue, fonts)
+    if layout.print.slug:
+        _slug(page, spec, issue, fonts, built_at)
     fits: list[Fit] = []
     findings: list[Finding] = []
     for module in spec.modules:
@@ -180,6 +184,15 @@ def _folio(page: Page, spec: PageSpec, issue: Issue, fonts: FontBook) -> None:
         x -= layout.em * 2
     info_line = headline_lines(fonts, layout, info, s_info, width)[0]
     _put(page, info_line, left + width - info_line.used, base - s_page.size - pt(2), s_info)
+
+
+def _slug(page: Page, spec: PageSpec, issue: Issue, fonts: FontBook, built_at: str) -> None:
+    """The slug line below the bleed: paper, date, page and build time, for the plate room."""
+    style = spec.layout.style("folio-info")
+    text = f"{issue.paper}　{issue.date.isoformat()}　第{spec.number}版 {spec.name}　built {built_at}"
+    line = headline_lines(fonts, spec.layout, text, style, 10**9)[0]
+    y = page.height + page.bleed + mm(4) + style.size
+    page.slug.extend(line_runs(line, mm(20), y, {style.font: BLACK}))  # clear of the crop marks
 
 
 def _column_head(page: Page, module: Module, layout: Layout, fonts: FontBook) -> None:

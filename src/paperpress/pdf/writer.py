@@ -179,8 +179,11 @@ def render(pages: list[Page], fonts: FontBook, profile: Profile, meta: Meta) -> 
     names: dict[str, str] = {}
     images: dict[tuple, tuple[str, pydyf.Stream]] = {}
     # the glyphs drawn decide the subsets, and the subsets the codes the content streams use
+    def drawn(page: Page) -> list:
+        return page.items + page.slug if profile.marks else page.items
+
     for page in pages:
-        for item in page.items:
+        for item in drawn(page):
             if isinstance(item, GlyphRun) and item.glyphs:
                 if item.font not in used:
                     used[item.font] = UsedFont(fonts[item.font])
@@ -197,7 +200,7 @@ def render(pages: list[Page], fonts: FontBook, profile: Profile, meta: Meta) -> 
         cv = _Canvas(profile, offset, height)
         if profile.marks:
             _marks(cv, page)
-        for item in page.items:
+        for item in drawn(page):
             if isinstance(item, GlyphRun):
                 if item.glyphs:
                     cv.color(item.color, stroke=False)
