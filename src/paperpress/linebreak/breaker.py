@@ -243,7 +243,9 @@ class Breaker:
         best = [INFEASIBLE] * (n + 1)
         prev = [-1] * (n + 1)
         best[0] = 0.0
-        W, Q, G, P, atoms, penalty = self.W, self.Q, self.G, self.P, self.atoms, self.penalty
+        W, Q, G, P, IG, atoms, penalty = self.W, self.Q, self.G, self.P, self.IG, self.atoms, self.penalty
+        stretch = self.s.max_stretch
+        spaces = any(x.kind == SPACE for x in atoms)  # lines may then need trimming: take the general path
         reach = LOOSE_WINDOW * self.s.max_stretch
         candidates = [k for k in range(n + 1) if k == 0 or self.can_break[k]]
         for j in range(1, len(candidates)):
@@ -263,9 +265,23 @@ class Breaker:
                 natural = upper - G[b] + G[b - 1] - P[b - 1] + P[a]
                 if natural - (Q[b] - Q[a] + G[b] - G[a] + squeeze_b) > w and a < b - 1:
                     break
-                cost, _ = self._cost(a, b, w, final)
-                if final:
-                    cost += self._orphan(a, b)
+                d = w - natural
+                if d >= 0 and not spaces:  # the common case, inlined: a line to stretch (or a last line)
+                    if final:
+                        cost = self._orphan(a, b)
+                    else:
+                        gaps = b - a - 1
+                        slots = gaps if gaps >= MIN_GAPS else gaps + IG[b] - IG[a]
+                        if slots <= 0:
+                            cost = 1e16
+                        else:
+                            r = d / (slots * stretch * atoms[a].size)
+                            bad = 100.0 * r * r * r + (1e5 * r if r > 1 else 0.0)
+                            cost = (1.0 + bad) * (1.0 + bad)
+                else:
+                    cost, _ = self._cost(a, b, w, final)
+                    if final:
+                        cost += self._orphan(a, b)
                 total = best[a] + cost + penalty[b]
                 if total < best[b]:
                     best[b] = total

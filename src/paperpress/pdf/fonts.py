@@ -50,11 +50,12 @@ def _ps_name(face: Face) -> str:
     return (face.family + "-" + face.style).replace(" ", "")
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Subset:
     data: bytes  # the font program
     length1: int  # uncompressed length (TrueType's Length1)
     mapping: dict[int, int]  # old gid → new gid (the code in the content stream)
+    stream: pydyf.Stream | None = None  # compressed once, shared by every PDF that embeds this subset
 
 
 _SUBSETS: dict[tuple[str, tuple[int, ...]], _Subset] = {}
@@ -98,11 +99,12 @@ def embed(pdf: pydyf.PDF, used: UsedFont) -> pydyf.Dictionary:
     ext = font.get_font_extents("ltr")
     scale = 1000 / upem
     if face.format == "cff":
-        file_stream = flate(sub.data, {"Subtype": "/CIDFontType0C"})
-        file_key, subtype = "FontFile3", "/CIDFontType0"
+        file_key, subtype, extra = "FontFile3", "/CIDFontType0", {"Subtype": "/CIDFontType0C"}
     else:
-        file_stream = flate(sub.data, {"Length1": sub.length1})
-        file_key, subtype = "FontFile2", "/CIDFontType2"
+        file_key, subtype, extra = "FontFile2", "/CIDFontType2", {"Length1": sub.length1}
+    if sub.stream is None:
+        sub.stream = flate(sub.data, extra)
+    file_stream = pydyf.Stream(sub.stream.stream, dict(sub.stream.extra))
     pdf.add_object(file_stream)
     descriptor = pydyf.Dictionary({
         "Type": "/FontDescriptor", "FontName": "/" + base, "Flags": 4,
