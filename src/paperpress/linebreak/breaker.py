@@ -367,14 +367,15 @@ class Breaker:
                         taken = target
                     need -= taken
         elif d > 0 and not final:
-            # clreq 3.2: Han–Latin gaps stretch first (up to twice their width), then every gap alike
-            latin = [i for i in range(b - a - 1) if gap[i] > 0]
-            if latin:
-                room = sum(gap[i] for i in latin)
+            # clreq 3.2: Han–Latin gaps stretch first (by up to half their width: more reads as a hole
+            # beside the digits), then every gap alike
+            latin = [i for i in range(b - a - 1) if gap[i] > 1]
+            room = sum(gap[i] // 2 for i in latin)
+            if room > 0:
                 take = min(d, room)
                 done = acc = 0
                 for i in latin:
-                    acc += gap[i]
+                    acc += gap[i] // 2
                     target = take * acc // room
                     gap[i] += target - done
                     done = target
