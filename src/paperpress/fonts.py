@@ -12,6 +12,7 @@ from .errors import Problems
 from .yamlsrc import load_yaml, mapping_items, node_get, node_str
 
 REQUIRED = ("family", "style", "role", "file", "format")
+LANGUAGE = "zh-Hans"  # the text we set; selects the faces' Simplified Chinese forms
 
 
 @dataclass
@@ -87,6 +88,9 @@ class Face:
             buf = hb.Buffer()
             buf.add_str(text)
             buf.guess_segment_properties()
+            buf.language = LANGUAGE  # Simplified Chinese forms (locl): —— as the full two-em dash
+            if not text.isascii():
+                buf.script = "Hani"  # marks and dashes are script-neutral; set among Han they take Han forms
             hb.shape(self.hb_font, buf, {f: True for f in features})
             hit = [(i.codepoint, i.cluster, p.x_advance, p.x_offset)
                    for i, p in zip(buf.glyph_infos, buf.glyph_positions, strict=True)]
@@ -99,6 +103,7 @@ class Face:
         buf = hb.Buffer()
         buf.add_str(text)
         buf.guess_segment_properties()
+        buf.language = LANGUAGE
         buf.direction = "ttb"
         hb.shape(self.hb_font, buf, {})
         return [(i.codepoint, i.cluster, p.x_offset, p.y_offset, p.y_advance)
