@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pikepdf
-from PIL import ImageMath
 
 MM = 72 / 25.4
 TEXT_OPS = {"Tj", "TJ", "'", '"'}
@@ -120,6 +119,8 @@ def _check_image(page: _Page, image: pikepdf.Object, name: str) -> None:
         return
     if pil.mode != "CMYK":
         return
+    from PIL import ImageMath  # only files with photos need it
+
     c, m, y, k = (b.convert("I") for b in pil.split())
     total = ImageMath.lambda_eval(lambda a: a["c"] + a["m"] + a["y"] + a["k"], c=c, m=m, y=y, k=k)
     peak = total.getextrema()[1] * 100 / 255

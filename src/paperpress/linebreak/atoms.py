@@ -108,6 +108,31 @@ def _word_pieces(word: str) -> list[str]:
     return pieces
 
 
+_CHAR_ATOMS: dict[tuple[str, str, int, int], Atom] = {}
+
+
+def _char_atom(ch: str, face: Face, size: int) -> Atom:
+    """The atom of one ideograph or mark: the same for every occurrence, so made once."""
+    key = (ch, str(face.path), face.index, size)
+    hit = _CHAR_ATOMS.get(key)
+    if hit is not None:
+        return hit
+    gid, adv = face.glyph(ch)
+    kind = _kind(ch)
+    squeeze = shift = 0
+    if ch == IDEOGRAPHIC_SPACE:
+        # the em space after a run-in label (本报讯　) may give up half, like a closing mark's blank
+        kind, squeeze = CLOSE, _scale(adv // 2, face, size)
+    elif kind in (OPEN, CLOSE, MID):
+        # The font's own half-width form (halt) says how much blank there is and where.
+        (_, _, hadv, hoff), = face.shape(ch, ("halt",))
+        if hadv >= adv:
+            hadv, hoff = _blank_from_ink(face, gid, adv, kind)
+        squeeze, shift = _scale(adv - hadv, face, size), _scale(hoff, face, size)
+    hit = _CHAR_ATOMS[key] = Atom(ch, face.id, size, kind, _scale(adv, face, size), ((gid, 0, ch),), squeeze, shift)
+    return hit
+
+
 def make_atoms(spans: list[Span]) -> list[Atom]:
     atoms: list[Atom] = []
     for span in spans:
@@ -129,18 +154,5 @@ def make_atoms(spans: list[Span]) -> list[Atom]:
                 atoms.append(Atom(chunk, face.id, size, kind, _scale(x, face, size), tuple(glyphs),
                                   break_after=kind == LATIN and chunk[-1] in WORD_BREAKS))
                 continue
-            gid, adv = face.glyph(chunk)
-            kind = _kind(chunk)
-            squeeze = shift = 0
-            if chunk == IDEOGRAPHIC_SPACE:
-                # the em space after a run-in label (本报讯　) may give up half, like a closing mark's blank
-                kind, squeeze = CLOSE, _scale(adv // 2, face, size)
-            elif kind in (OPEN, CLOSE, MID):
-                # The font's own half-width form (halt) says how much blank there is and where.
-                (_, _, hadv, hoff), = face.shape(chunk, ("halt",))
-                if hadv >= adv:
-                    hadv, hoff = _blank_from_ink(face, gid, adv, kind)
-                squeeze, shift = _scale(adv - hadv, face, size), _scale(hoff, face, size)
-            atoms.append(Atom(chunk, face.id, size, kind, _scale(adv, face, size), ((gid, 0, chunk),),
-                              squeeze, shift))
+            atoms.append(_char_atom(chunk, face, size))
     return atoms

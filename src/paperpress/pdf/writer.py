@@ -16,7 +16,6 @@ from ..manifest import OutputIntent
 from ..model import BLACK, CMYK, Bookmark, GlyphRun, Image, Page, Rect, Rule
 from ..units import mm
 from .fonts import UsedFont, embed
-from .images import embed_image
 from .objects import flate
 from .xmp import packet
 
@@ -213,6 +212,8 @@ def render(pages: list[Page], fonts: FontBook, profile: Profile, meta: Meta) -> 
             elif isinstance(item, Image):
                 key = (item.path, item.crop)
                 if key not in images:
+                    from .images import embed_image  # Pillow and littleCMS load only for pages with photos
+
                     profile_path = meta.intent.profile if meta.intent else None
                     images[key] = (f"Im{len(images) + 1}", embed_image(pdf, item, profile.color, profile_path))
                 name = images[key][0]

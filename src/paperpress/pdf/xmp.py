@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from xml.sax.saxutils import escape
+
+def escape(text: str) -> str:
+    """XML character data (xml.sax.saxutils would pull in urllib and http at start-up)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def packet(*, title: str, subject: str, keywords: str, creator_tool: str, producer: str, date: str,
