@@ -74,7 +74,7 @@ def test_unknown_style_and_font(project_copy, tmp_path):
     """In the layout: a grid body naming no style, and a style naming no font of the catalog."""
     lay = layout_of(project_copy)
     edit(lay, "  body: body ", "  body: bodytext ")
-    edit(lay, "{font: kai-regular, size: 12pt}", "{font: kai-bold, size: 12pt}")
+    edit(lay, "{font: kai-regular, size: 12pt,", "{font: kai-bold, size: 12pt,")
     err = build_fails(project_copy, tmp_path / "out")
     assert f"{where(lay, 'bodytext')}: unknown style 'bodytext'" in err
     assert f"{where(lay, 'kai-bold')}: unknown font 'kai-bold'" in err

@@ -77,3 +77,23 @@ def test_body_text_is_all_there_in_reading_order(sample_built):
         story = load_story(path, Problems())
         text = "".join(p.text for p in story.paragraphs)
         assert by_article[story.id].replace("\u3000", "").endswith(text.replace("\u3000", "")), story.id
+
+
+def test_kai_text_takes_full_width_marks_from_its_marks_font(sample_built):
+    """LXGW WenKai's quotes are proportional: the note style sets its marks in the Song face (marks-font),
+    the ideographs in 楷体."""
+    from paperpress.model import GlyphRun
+
+    page = sample_built.pages[0]
+    note_lines = {line.baseline: line for line in page.lines if line.article == "editors-note"}
+    runs = [i for i in page.items if isinstance(i, GlyphRun) and i.y in note_lines
+            and note_lines[i.y].x0 <= i.x < note_lines[i.y].x1]
+    marks = {g.text for r in runs if r.font == "serif-regular" for g in r.glyphs}
+    han = {g.text for r in runs if r.font == "kai-regular" for g in r.glyphs}
+    assert {"“", "”", "（", "）"} <= marks
+    assert "秋" in han and not (marks & han)
+
+
+def test_sample_has_no_typographic_error(sample_built):
+    """paperpress check's findings on the sample: no error (collisions included) and no warning."""
+    assert not [str(t) for t in sample_built.typography if t.severity in ("error", "warning")]

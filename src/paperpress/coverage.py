@@ -23,8 +23,8 @@ def story_styles(story: Story, layout: Layout) -> dict[str, Style]:
 
 def _check(text: str, style: Style, fonts: FontBook, src: Source | None, fname: str, what: str,
            problems: Problems, seen: set) -> None:
-    face = fonts[style.font]
     for i, ch in enumerate(text):
+        face = fonts[style.face_for(ch)]
         if ch in IGNORED or face.has(ch):
             continue
         key = (fname, what, ch, style.font)

@@ -11,12 +11,14 @@ import yaml
 from .errors import Mark, Problems
 from .fonts import FontBook
 from .linebreak.breaker import HOUSE_STYLES
+from .linebreak.rules_zh import CLOSING, MIDDLE, OPENING
 from .model import BLACK, CMYK
 from .stories import Story, load_story
 from .units import parse_length
 from .yamlsrc import check_keys, load_yaml, mapping_items, node_get, node_int, node_list, node_str
 
-STYLE_FIELDS = {"font", "size", "leading", "color", "tracking"}
+FULL_WIDTH_MARKS = OPENING | CLOSING | MIDDLE
+STYLE_FIELDS = {"font", "size", "leading", "color", "marks-font"}
 LAYOUT_FIELDS = {"name", "trim", "bleed", "margins", "header", "grid", "styles", "linebreak", "colors", "print"}
 PRINT_FIELDS = {"pdfx", "output-intent", "ink-limit", "min-ppi", "file-name", "slug"}
 INTENT_FIELDS = {"profile", "condition", "registry", "info"}
@@ -37,7 +39,11 @@ class Style:
     size: int
     leading: int
     color: CMYK = BLACK
-    tracking: int = 0  # extra space after each character, millipoints
+    marks_font: str | None = None  # a face for the full-width marks when the style's own are proportional
+
+    def face_for(self, ch: str) -> str:
+        """The face id that sets this character in this style."""
+        return self.marks_font if self.marks_font and ch in FULL_WIDTH_MARKS else self.font
 
 
 @dataclass(frozen=True)
@@ -188,6 +194,16 @@ def _color(node: yaml.Node | None, fname: str, problems: Problems, colors: dict[
     return None
 
 
+def _face_id(node: yaml.Node | None, style: str, fonts: FontBook, fname: str, problems: Problems) -> str | None:
+    """A face id a style names, checked against the catalog."""
+    font = node_str(node, fname, problems)
+    if font is not None and font not in fonts:
+        problems.add(fname, node.start_mark, f"unknown font '{font}' in style '{style}' (the catalog "
+                     f"{fonts.catalog} has: {', '.join(sorted(fonts.faces))})")
+        return None
+    return font
+
+
 def load_layout(path: Path, fonts: FontBook, problems: Problems) -> Layout | None:
     fname = str(path)
     root = load_yaml(path, problems)
@@ -230,19 +246,13 @@ def load_layout(path: Path, fonts: FontBook, problems: Problems) -> Layout | Non
     styles_node = get(root, "styles")
     for k, v in mapping_items(styles_node, fname, problems):
         check_keys(v, STYLE_FIELDS, fname, problems, f"style '{k.value}'")
-        font_node = get(v, "font")
-        font = node_str(font_node, fname, problems)
-        if font is not None and font not in fonts:
-            problems.add(fname, font_node.start_mark,
-                         f"unknown font '{font}' in style '{k.value}' (the catalog {fonts.catalog} has: "
-                         f"{', '.join(sorted(fonts.faces))})")
-            font = None
+        font = _face_id(get(v, "font"), k.value, fonts, fname, problems)
+        marks_font = _face_id(get(v, "marks-font", required=False), k.value, fonts, fname, problems)
         size = _length(get(v, "size"), fname, problems)
         leading = _length(get(v, "leading", required=False), fname, problems)
         color = _color(get(v, "color", required=False), fname, problems, colors) or BLACK
-        tracking = _length(get(v, "tracking", required=False), fname, problems) or 0
         if font and size:
-            styles[k.value] = Style(k.value, font, size, leading or round(size * 1.4), color, tracking)
+            styles[k.value] = Style(k.value, font, size, leading or round(size * 1.4), color, marks_font)
     if styles_node is not None:
         for name in REQUIRED_STYLES:
             if name not in styles and not any(k.value == name for k, _ in styles_node.value):

@@ -150,12 +150,8 @@ def _separators(page: Page, modules: tuple[Module, ...], layout: Layout) -> None
                 page.items.append(Rule(grid.x(left), y, grid.x(right - 1) + layout.col_w, y, width))
 
 
-def _colors(layout: Layout, *styles: Style) -> dict[str, tuple[float, float, float, float]]:
-    return {s.font: s.color for s in styles}
-
-
 def _put(page: Page, line: Line, x: int, baseline: int, *styles: Style) -> None:
-    colors = {s.font: s.color for s in styles}
+    colors = {f: s.color for s in styles for f in (s.marks_font, s.font) if f}
     page.items.extend(line_runs(line, x, baseline, colors))
 
 

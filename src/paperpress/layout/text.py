@@ -15,7 +15,20 @@ def settings_for(layout: Layout) -> Settings:
 
 
 def spans(fonts: FontBook, parts: list[tuple[str, Style]]) -> list[Span]:
-    return [Span(text, fonts[style.font], style.size) for text, style in parts if text]
+    """Text in its style's face; a style with a marks-font sets its punctuation in that face."""
+    out = []
+    for text, style in parts:
+        if not text:
+            continue
+        if not style.marks_font:
+            out.append(Span(text, fonts[style.font], style.size))
+            continue
+        start = 0
+        for i in range(1, len(text) + 1):
+            if i == len(text) or style.face_for(text[i]) != style.face_for(text[start]):
+                out.append(Span(text[start:i], fonts[style.face_for(text[start])], style.size))
+                start = i
+    return out
 
 
 def set_text(fonts: FontBook, layout: Layout, parts: list[tuple[str, Style]], first: int, width: int,
