@@ -9,7 +9,7 @@ from pathlib import Path
 import uharfbuzz as hb
 
 from .errors import Problems
-from .yamlsrc import load_yaml, mapping_items, node_get, node_str
+from .yamlsrc import load_mapping, mapping_items, node_get, node_str
 
 REQUIRED = ("family", "style", "role", "file", "format")
 LANGUAGE = "zh-Hans"  # the text we set; selects the faces' Simplified Chinese forms
@@ -126,7 +126,7 @@ class FontBook:
     @classmethod
     def load(cls, catalog: Path, problems: Problems, verify: bool = False) -> FontBook:
         fname = str(catalog)
-        root = load_yaml(catalog, problems)
+        root = load_mapping(catalog, problems, "the font catalog (faces: …)")
         faces: dict[str, Face] = {}
         if root is None:
             return cls(faces, catalog)

@@ -15,7 +15,7 @@ from .linebreak.rules_zh import CLOSING, MIDDLE, OPENING
 from .model import BLACK, CMYK
 from .stories import Story, load_story
 from .units import parse_length
-from .yamlsrc import check_keys, load_yaml, mapping_items, node_get, node_int, node_list, node_str
+from .yamlsrc import check_keys, load_mapping, mapping_items, node_get, node_int, node_list, node_str
 
 FULL_WIDTH_MARKS = OPENING | CLOSING | MIDDLE
 STYLE_FIELDS = {"font", "size", "leading", "color", "marks-font"}
@@ -206,7 +206,7 @@ def _face_id(node: yaml.Node | None, style: str, fonts: FontBook, fname: str, pr
 
 def load_layout(path: Path, fonts: FontBook, problems: Problems) -> Layout | None:
     fname = str(path)
-    root = load_yaml(path, problems)
+    root = load_mapping(path, problems, "a layout (trim:, grid:, styles: …)")
     if root is None:
         return None
     before = len(problems.items)
@@ -342,18 +342,14 @@ def _print_settings(node: yaml.Node | None, path: Path, problems: Problems) -> P
     except (KeyError, ValueError, IndexError) as e:
         problems.add(fname, fnode.start_mark, f"bad file-name pattern ({e}); fields: {{issue}} {{code}} {{date}} "
                      f"{{page}}")
-    slug_node = get(node, "slug")
-    slug = bool(slug_node is not None and slug_node.value in ("true", "yes", "True"))
+    slug = _flag(get(node, "slug"), fname, problems)
     return PrintSettings(pdfx, intent, ink or defaults.ink_limit, ppi or defaults.min_ppi, file_name, slug)
 
 
 def load_issue(path: Path, fonts: FontBook, layouts_dir: Path, problems: Problems) -> Issue | None:
     fname = str(path)
-    root = load_yaml(path, problems)
+    root = load_mapping(path, problems, "an issue manifest (paper:, date:, pages: …)")
     if root is None:
-        return None
-    if not isinstance(root, yaml.MappingNode):
-        problems.add(fname, root.start_mark, "an issue manifest is a mapping (paper:, date:, pages: …)")
         return None
     check_keys(root, ISSUE_FIELDS, fname, problems, "issue")
 

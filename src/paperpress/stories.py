@@ -9,7 +9,7 @@ import yaml
 
 from .errors import Mark, Problems
 from .normalize import normalize
-from .yamlsrc import check_keys, load_yaml, node_get, node_list, node_str
+from .yamlsrc import check_keys, load_mapping, node_get, node_list, node_str
 
 KINDS = ("news", "editors-note", "column", "feature")
 TEXT_FIELDS = ("kicker", "title", "subtitle", "dateline", "byline")
@@ -103,11 +103,8 @@ def parse_runs(text: str, src: Source, problems: Problems) -> tuple[Run, ...]:
 
 def load_story(path: Path, problems: Problems) -> Story | None:
     fname = str(path)
-    root = load_yaml(path, problems)
+    root = load_mapping(path, problems, "an article file (kind:, title:, paragraphs: …)")
     if root is None:
-        return None
-    if not isinstance(root, yaml.MappingNode):
-        problems.add(fname, root.start_mark, "an article file is a mapping (kind:, title:, paragraphs: …)")
         return None
     before = len(problems.items)
     check_keys(root, FIELDS, fname, problems, "article")

@@ -37,6 +37,17 @@ def load_yaml(path: Path, problems: Problems) -> yaml.Node | None:
     return node
 
 
+def load_mapping(path: Path, problems: Problems, what: str) -> yaml.MappingNode | None:
+    """A YAML file whose top level must be a mapping; what says what the file is, e.g. "an issue manifest"."""
+    root = load_yaml(path, problems)
+    if root is None:
+        return None
+    if not isinstance(root, yaml.MappingNode):
+        problems.add(str(path), root.start_mark, f"{what} is a mapping of fields (key: value lines)")
+        return None
+    return root
+
+
 def mapping_items(node: yaml.Node | None, fname: str,
                   problems: Problems) -> Iterator[tuple[yaml.ScalarNode, yaml.Node]]:
     if node is None:
