@@ -147,3 +147,11 @@ def test_builds_are_byte_identical(tmp_path, sample_build):
     for pdf in sorted(sample_build.rglob("*.pdf")):
         again = tmp_path / "2024-11-15" / pdf.relative_to(sample_build)
         assert again.read_bytes() == pdf.read_bytes(), pdf.name
+
+
+def test_qpdf_finds_no_structural_error(sample_build):
+    """qpdf --check (an independent parser) reads every output PDF without a syntax or stream error."""
+    for pdf in sorted(sample_build.rglob("*.pdf")):
+        proc = subprocess.run(["qpdf", "--check", str(pdf)], capture_output=True, text=True)
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        assert "No syntax or stream encoding errors found" in proc.stdout
