@@ -61,7 +61,12 @@ def main(argv: list[str] | None = None) -> int:
     for t in built.typography:
         if t.severity != "info":
             print(str(t), file=sys.stderr)
-    final = write_atomically(built, args.output)
+    try:
+        final = write_atomically(built, args.output)
+    except OSError as e:
+        print(f"error: cannot write {args.output}: {e.strerror or e}; the previous output is untouched",
+              file=sys.stderr)
+        return 1
     print(f"{final}: {len(built.files)} files in {time.perf_counter() - start:.2f} s")
     failed = [f for f in built.preflight if f.severity == "error"]
     for f in built.preflight:
