@@ -57,7 +57,6 @@ class Line:
 @dataclass(frozen=True)
 class Paragraph:
     lines: tuple[Line, ...]
-    overflow: bool  # some line could not be set within the limits
 
 
 def _pair_squeeze(a: Atom, b: Atom) -> tuple[int, int]:
@@ -66,8 +65,6 @@ def _pair_squeeze(a: Atom, b: Atom) -> tuple[int, int]:
         return a.squeeze, 0
     if a.kind in (OPEN, MID) and b.kind == OPEN:
         return 0, b.squeeze
-    if a.kind == MID and b.kind == CLOSE:
-        return 0, 0
     return 0, 0
 
 
@@ -131,7 +128,6 @@ class Breaker:
             sa, sb = self.pair[k]
             paired[k] += sa
             paired[k + 1] += sb
-        self.paired = paired
         for k, a in enumerate(atoms):
             self.W[k + 1] = self.W[k] + a.width
             self.G[k + 1] = self.G[k] + self.gap[k]
@@ -222,7 +218,8 @@ class Breaker:
         return (1.0 + bad) ** 2, -r
 
     # -- the dynamic programme --------------------------------------------------------------
-    def run(self, first_width: int, width: int) -> list[tuple[int, int, float]]:
+    def run(self, first_width: int, width: int) -> list[tuple[int, int]]:
+        """The chosen lines as atom ranges [a, b)."""
         # lines far looser than the limit are not even measured; if that leaves no way through (a long
         # unbreakable word), every candidate is tried before falling back to first-fit
         prev = self._dp(first_width, width, window=True) or self._dp(first_width, width, window=False)
@@ -236,7 +233,7 @@ class Breaker:
             breaks.append((a, b))
             b = a
         breaks.reverse()
-        return [(a, b, self._cost(a, b, first_width if a == 0 else width, b == n)[1]) for a, b in breaks]
+        return breaks
 
     def _dp(self, first_width: int, width: int, window: bool) -> list[int] | None:
         n = len(self.atoms)
@@ -293,7 +290,7 @@ class Breaker:
         chars = sum(len(x.text) for x in self.atoms[a:b] if x.kind in (HAN, LATIN))
         return self.s.orphan_penalty if chars < 2 and a > 0 else 0.0
 
-    def _greedy(self, first_width: int, width: int) -> list[tuple[int, int, float]]:
+    def _greedy(self, first_width: int, width: int) -> list[tuple[int, int]]:
         """Fallback when nothing fits the limits (an unbreakable word wider than the measure)."""
         out, a, n = [], 0, len(self.atoms)
         while a < n:
@@ -301,7 +298,7 @@ class Breaker:
             b = a + 1
             while b < n and (not self.can_break[b] or self._natural(a, b + 1) <= w):
                 b += 1
-            out.append((a, b, 99.0))
+            out.append((a, b))
             a = b
         return out
 
@@ -423,15 +420,7 @@ def set_paragraph(atoms: list[Atom], first_width: int, width: int, settings: Set
                   justify: bool = True) -> Paragraph:
     """Break and place a paragraph; with justify=False every line keeps its natural spacing."""
     if not atoms:
-        return Paragraph((), False)
+        return Paragraph(())
     br = Breaker(atoms, settings)
-    breaks = br.run(first_width, width)
-    lines = []
-    overflow = False
-    for i, (a, b, ratio) in enumerate(breaks):
-        w = first_width if i == 0 else width
-        line = br.place(a, b, w, b == len(atoms) or not justify)
-        if line.used > w or ratio > 1.0 or ratio <= -10:
-            overflow = True
-        lines.append(line)
-    return Paragraph(tuple(lines), overflow)
+    return Paragraph(tuple(br.place(a, b, first_width if i == 0 else width, b == len(atoms) or not justify)
+                           for i, (a, b) in enumerate(br.run(first_width, width))))
