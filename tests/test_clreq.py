@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from paperpress.layout.compose import ASCENT
+from paperpress.layout.compose import centred_baseline
 from paperpress.linebreak.breaker import Settings, set_paragraph
 from paperpress.linebreak.rules_zh import CANNOT_END_STRICT, CANNOT_START_STRICT, CLOSING, OPENING
 from paperpress.model import GlyphRun
@@ -160,7 +160,8 @@ def test_stress_adjacent_marks_all_squeezed(stress):
 def test_stress_baselines_on_the_grid_and_no_lone_characters(stress):
     """Every body baseline on the page grid; no paragraph ends in a single character (孤字)."""
     page = stress.pages[0]
-    offset = (page.grid_pitch - 10000) // 2 + round(ASCENT * 10000)
+    assert len({(line.baseline - page.grid_origin) % page.grid_pitch for line in page.lines}) == 1
+    offset = centred_baseline(0, page.grid_pitch, 10000)
     for line in page.lines:
         assert (line.baseline - page.grid_origin - offset) % page.grid_pitch == 0
         if line.final:

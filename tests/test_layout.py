@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from paperpress.layout.compose import ASCENT
+from paperpress.layout.compose import centred_baseline
 from paperpress.linebreak.rules_zh import CANNOT_END_STRICT, CANNOT_START_STRICT
 from paperpress.model import GlyphRun
 
@@ -38,8 +38,9 @@ def test_no_line_starts_or_ends_with_forbidden_marks(sample_built):
 def test_body_baselines_on_one_grid(sample_built):
     """All body baselines of the page sit on the one baseline grid (grid origin + k × leading)."""
     page = sample_built.pages[0]
-    em = 10000
-    offset = (page.grid_pitch - em) // 2 + round(ASCENT * em)
+    # one grid: every baseline at the same place within its band, whatever module or column it is in
+    assert len({(line.baseline - page.grid_origin) % page.grid_pitch for line in page.lines}) == 1
+    offset = centred_baseline(0, page.grid_pitch, 10000)  # the 10 pt body's em box centred in its band
     for line in page.lines:
         k, rest = divmod(line.baseline - page.grid_origin - offset, page.grid_pitch)
         assert rest == 0 and k >= 0, (line.text, rest)

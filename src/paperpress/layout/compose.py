@@ -15,6 +15,11 @@ WEEKDAYS = "一二三四五六日"
 ASCENT = 0.88  # the ideographic em box sits 0.88 em above and 0.12 em below the baseline
 
 
+def centred_baseline(top: int, height: int, size: int) -> int:
+    """The baseline that centres an em box of this size in a band [top, top + height)."""
+    return top + (height - size) // 2 + round(ASCENT * size)
+
+
 @dataclass(frozen=True)
 class Fit:
     """How an article fits its module: the layout editor's copyfit figures."""
@@ -52,7 +57,7 @@ class Grid:
     def baseline(self, line: int, size: int | None = None) -> int:
         """Baseline of a grid line for text of the given size: its em box centred in the band."""
         size = size or self.l.em
-        return self.band_top(line) + (self.l.pitch - size) // 2 + round(ASCENT * size)
+        return centred_baseline(self.band_top(line), self.l.pitch, size)
 
     def x(self, col: int) -> int:
         return self.l.column_x(col)
@@ -207,7 +212,7 @@ def _column_head(page: Page, module: Module, layout: Layout, fonts: FontBook) ->
     block = len(lines) * style.leading
     y = top + (h - block) // 2
     for line in lines:
-        base = y + (style.leading - style.size) // 2 + round(ASCENT * style.size)
+        base = centred_baseline(y, style.leading, style.size)
         page.items.extend(line_runs(line, x0 + (w - line.used) // 2, base, {style.font: WHITE}))
         y += style.leading
 
@@ -267,7 +272,7 @@ def _article(page: Page, spec: PageSpec, module: Module, layout: Layout, fonts: 
         bands = -(-(block + layout.pitch) // layout.pitch)
         y = grid.band_top(line_no) + (bands * layout.pitch - block) // 2
         for line, style in heads:
-            base = y + (style.leading - style.size) // 2 + round(ASCENT * style.size)
+            base = centred_baseline(y, style.leading, style.size)
             _put(page, line, x0 + (width - line.used) // 2, base, style)
             y += style.leading
         line_no += bands
