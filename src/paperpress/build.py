@@ -98,23 +98,26 @@ def build(issue_path: Path, project: Project | None = None, pdfx: str | None = N
     articles = ", ".join(f.article for f in fits)
     settings = issue.pages[0].layout.print
     profile = print_profile(pdfx or settings.pdfx)
+    checks: list[tuple[str, Rules]] = []  # each print file with the rules of its own layout
     for spec, page in zip(issue.pages, pages, strict=True):
         ps = spec.layout.print
         meta = Meta(f"{title} 第{page.number}版 {page.name}", issue.date, subject=page.name,
                     keywords=", ".join(f.article for f in fits if f.page == page.number), intent=ps.intent)
-        name = file_name(issue, page, ps.file_name)
-        built.files[f"print/{name}"] = render([page], fonts, print_profile(pdfx or ps.pdfx), meta)
-        built.page_files.append(f"print/{name}")
+        name = f"print/{file_name(issue, page, ps.file_name)}"
+        page_profile = print_profile(pdfx or ps.pdfx)
+        built.files[name] = render([page], fonts, page_profile, meta)
+        built.page_files.append(name)
+        checks.append((name, Rules(page_profile.pdfx or "PDF/X-4", ps.ink_limit)))
     whole = Meta(title, issue.date, keywords=articles, intent=settings.intent)
     if len(pages) > 1:
         built.files[f"print/{issue.id}.pdf"] = render(pages, fonts, profile, whole)
     built.files[f"screen/{issue.id}.pdf"] = render(pages, fonts, PROFILES["screen"], whole)
     t3 = time.perf_counter()
-    rules = Rules(profile.pdfx or "PDF/X-4", settings.ink_limit)
-    for rel in built.page_files:
+    for rel, rules in checks:
         built.preflight += preflight(built.files[rel], rules, name=rel)
     if len(pages) > 1:  # the whole issue repeats the pages checked above: its document and fonts are checked
         rel = f"print/{issue.id}.pdf"
+        rules = Rules(profile.pdfx or "PDF/X-4", settings.ink_limit)
         built.preflight += preflight(built.files[rel], rules, name=rel, content=False)
     t4 = time.perf_counter()
     built.timings = {"read": t1 - t0, "layout": t2 - t1, "pdf": t3 - t2, "preflight": t4 - t3}

@@ -60,7 +60,6 @@ class Meta:
     subject: str = ""
     keywords: str = ""
     intent: OutputIntent | None = None
-    slug: str = ""  # a line outside the trim for the plate room; empty for none
 
 
 def _pdf_date(d: dt.date) -> tuple[str, str]:
