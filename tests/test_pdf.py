@@ -155,3 +155,23 @@ def test_qpdf_finds_no_structural_error(sample_build):
         proc = subprocess.run(["qpdf", "--check", str(pdf)], capture_output=True, text=True)
         assert proc.returncode == 0, proc.stdout + proc.stderr
         assert "No syntax or stream encoding errors found" in proc.stdout
+
+
+def test_two_page_issue(project_copy, tmp_path):
+    """An issue of two pages: one print PDF per page plus the whole issue, a two-page screen PDF with an
+    outline entry per page, and every print file passing preflight."""
+    text = project_copy.read_text(encoding="utf-8")
+    pages = text[text.index("pages:") + len("pages:\n"):]
+    project_copy.write_text(text + pages.replace("number: 5", "number: 6").replace("name: 生态环境", "name: 专刊"),
+                            encoding="utf-8")
+    proc = run_cli("build", str(project_copy), "-o", str(tmp_path))
+    assert proc.returncode == 0, proc.stderr
+    out = tmp_path / "2024-11-15"
+    assert sorted(p.name for p in (out / "print").iterdir()) == [
+        "2024-11-15.pdf", "TYRB-20241115-05.pdf", "TYRB-20241115-06.pdf"]
+    with pikepdf.open(out / "print" / "2024-11-15.pdf") as whole:
+        assert len(whole.pages) == 2
+    with pikepdf.open(out / "screen" / "2024-11-15.pdf") as screen, screen.open_outline() as outline:
+        assert [item.title for item in outline.root] == ["第5版 生态环境", "第6版 专刊"]
+    proc = run_cli("preflight", "--ink-limit", "240", *map(str, sorted((out / "print").iterdir())))
+    assert proc.returncode == 0, proc.stdout
