@@ -175,3 +175,14 @@ def test_two_page_issue(project_copy, tmp_path):
         assert [item.title for item in outline.root] == ["第5版 生态环境", "第6版 专刊"]
     proc = run_cli("preflight", "--ink-limit", "240", *map(str, sorted((out / "print").iterdir())))
     assert proc.returncode == 0, proc.stdout
+
+
+def test_shared_glyph_copies_as_its_own_character(project_copy, tmp_path):
+    """⼀ (U+2F00) and 一 (U+4E00) share one glyph in Noto CJK: ActualText keeps each one's copy-paste text."""
+    art = project_copy.parent / "articles" / "training.yaml"
+    art.write_text(art.read_text(encoding="utf-8").replace("为期3天的集中培训", "为期3天的集中培训（部首⼀与数字一）"),
+                   encoding="utf-8")
+    proc = run_cli("build", str(project_copy), "-o", str(tmp_path))
+    assert proc.returncode == 0, proc.stderr
+    for pdf in (print_pdf(tmp_path / "2024-11-15"), tmp_path / "2024-11-15" / "screen" / "2024-11-15.pdf"):
+        assert "（部首⼀与数字一）" in squash(pdftotext(pdf))

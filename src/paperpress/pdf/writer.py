@@ -127,23 +127,38 @@ class _Canvas:
 
 
 def _glyph_ops(run: GlyphRun, used: UsedFont, font_name: str, cv: _Canvas) -> None:
-    """One text object: the run's glyphs by their subset codes, positioned with TJ adjustments."""
+    """One text object: the run's glyphs by their subset codes, positioned with TJ adjustments.
+
+    A glyph that stands for other characters than its ToUnicode entry says (one glyph serving
+    ⼀ U+2F00 and 一 U+4E00) is wrapped in an ActualText span, so copied text stays exact.
+    """
     face = used.face
     size = run.size
     glyphs = run.glyphs
     codes = used.codes
     advance = face.advance
     upem = face.upem
-    parts = []
+    out = [f"BT /{font_name} {_num(size / 1000)} Tf {cv.X(run.x + glyphs[0].x)} {cv.Y(run.y)} Td"]
+    parts: list[str] = []
     last = len(glyphs) - 1
     for i, g in enumerate(glyphs):
-        parts.append(f"<{codes[g.gid]:04X}>")
+        shown = [f"<{codes[g.gid]:04X}>"]
         if i < last:
             adj = (advance(g.gid) * size / upem - (glyphs[i + 1].x - g.x)) * 1000 / size
             if abs(adj) > 0.0005:
-                parts.append(_num(adj))
-    cv.ops.append(f"BT /{font_name} {_num(size / 1000)} Tf {cv.X(run.x + glyphs[0].x)} {cv.Y(run.y)} Td "
-                  f"[{''.join(parts)}] TJ ET")
+                shown.append(_num(adj))
+        if used.text[g.gid] == g.text:
+            parts += shown
+            continue
+        if parts:
+            out.append(f"[{''.join(parts)}] TJ")
+            parts = []
+        actual = g.text.encode("utf-16-be").hex().upper()
+        out.append(f"/Span <</ActualText <FEFF{actual}>>> BDC [{''.join(shown)}] TJ EMC")
+    if parts:
+        out.append(f"[{''.join(parts)}] TJ")
+    out.append("ET")
+    cv.ops.append(" ".join(out))
 
 
 def _marks(cv: _Canvas, page: Page) -> None:
