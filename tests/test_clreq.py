@@ -223,3 +223,27 @@ def built_face(built, face_id):
     from paperpress.fonts import FontBook
 
     return FontBook.load(ROOT / "fonts" / "fonts.yaml", Problems())[face_id]
+
+
+def test_vertical_headline(project_copy):
+    """竖排标题: with vertical: true an article's kicker and title stand top to bottom in the module's last
+    column, kicker to the right of the title, and the body keeps to the columns on their left."""
+    text = project_copy.read_text(encoding="utf-8")
+    project_copy.write_text(text.replace("column: 1, span: 4, line: 63, lines: 26}",
+                                         "column: 1, span: 4, line: 63, lines: 26, vertical: true}"),
+                            encoding="utf-8")
+    from paperpress.build import build
+
+    built = build(project_copy)
+    page = built.pages[0]
+    runs = [i for i in page.items if isinstance(i, GlyphRun) and i.vertical]
+    kicker = [r for r in runs if r.size == 15000]
+    title = [r for r in runs if r.size == 22000]
+    assert "".join(r.text for r in kicker) == "扛牢责任担当　精准聚力攻坚"
+    assert "".join(r.text for r in title) == "奋力交出大气污染防治最优答卷"
+    for column in (kicker, title):
+        ys = [r.y for r in column]
+        assert ys == sorted(ys) and len({r.x for r in column}) <= 2  # down one axis (upright forms may shift)
+    assert min(r.x for r in kicker) > max(r.x for r in title)
+    body = [ln for ln in page.lines if ln.article == "xinghualing"]
+    assert body and max(ln.x1 for ln in body) < min(r.x for r in title)

@@ -12,12 +12,11 @@ IGNORED = frozenset(" \n")
 
 def story_styles(story: Story, layout: Layout) -> dict[str, Style]:
     """Which style sets each field of a story (the same choice the layout makes)."""
-    def pick(part: str) -> Style:
-        return layout.styles.get(f"{story.kind}.{part}") or layout.style(part)
-
     body = layout.style("note") if story.kind == "editors-note" else layout.style("body")
     runin = layout.style("note-label") if story.kind == "editors-note" else layout.style("runin")
-    return {"kicker": pick("kicker"), "title": pick("title"), "subtitle": pick("subtitle"),
+    pick = layout.part_style
+    return {"kicker": pick(story.kind, "kicker"), "title": pick(story.kind, "title"),
+            "subtitle": pick(story.kind, "subtitle"),
             "byline": layout.style("byline"), "dateline": runin, "paragraph": body, "runin": runin}
 
 

@@ -124,6 +124,10 @@ class Layout:
     def style(self, name: str) -> Style:
         return self.styles[name]
 
+    def part_style(self, kind: str, part: str) -> Style:
+        """The style of a headline part for an article kind: `<kind>.<part>` where the layout has it."""
+        return self.styles.get(f"{kind}.{part}") or self.styles[part]
+
 
 @dataclass(frozen=True)
 class Module:

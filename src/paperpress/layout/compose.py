@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from ..fonts import FontBook
 from ..linebreak.breaker import Line
 from ..manifest import Issue, Layout, Module, PageSpec, Style
-from ..model import BLACK, WHITE, Bookmark, Glyph, GlyphRun, Image, LineInfo, Page, Rect, Rule
+from ..model import BLACK, CMYK, WHITE, Bookmark, Glyph, GlyphRun, Image, LineInfo, Page, Rect, Rule
 from ..units import mm, pt
 from .text import headline_lines, line_runs, set_text
 
@@ -206,7 +206,7 @@ def _column_head(page: Page, module: Module, layout: Layout, fonts: FontBook) ->
     fill = layout.colors.get("accent", (0.0, 0.0, 0.0, 1.0))
     page.items.append(Rect(x0, top + layout.pitch // 4, w, h - layout.pitch // 2, fill=fill))
     if module.vertical:
-        _vertical_head(page, module.head or "", fonts, style, x0 + w // 2, top, h)
+        _vertical_text(page, module.head or "", fonts, style, x0 + w // 2, top, h, WHITE)
         return
     lines = headline_lines(fonts, layout, module.head or "", style, w - 2 * layout.em)
     block = len(lines) * style.leading
@@ -217,21 +217,24 @@ def _column_head(page: Page, module: Module, layout: Layout, fonts: FontBook) ->
         y += style.leading
 
 
-def _vertical_head(page: Page, text: str, fonts: FontBook, style: Style, centre: int, top: int, h: int) -> None:
-    """竖排: the text top to bottom, centred in the band, with the face's vertical forms (vert) and
-    vertical metrics; Latin letters and digits stand upright, one under the other."""
+def _vertical_text(page: Page, text: str, fonts: FontBook, style: Style, centre: int, top: int, h: int,
+                   color: CMYK, centred: bool = True) -> int:
+    """竖排: the text top to bottom on the axis x = centre, with the face's vertical forms (vert) and
+    vertical metrics; Latin letters and digits stand upright, one under the other. Centred in [top, top + h)
+    or hung from top; returns the height it takes."""
     face = fonts[style.font]
     scale = style.size / face.upem
     shaped = face.shape_vertical(text)
     height = sum(-yadv for _, _, _, _, yadv in shaped) * scale
-    pen = top + (h - height) / 2
+    pen = top + (h - height) / 2 if centred else top
     for gid, cluster, xoff, yoff, yadv in shaped:
         nxt = min((c for _, c, _, _, _ in shaped if c > cluster), default=len(text))
         x = round(centre + xoff * scale)
         y = round(pen - yoff * scale)
-        page.items.append(GlyphRun(style.font, style.size, x, y, (Glyph(gid, 0, text[cluster:nxt]),), WHITE,
+        page.items.append(GlyphRun(style.font, style.size, x, y, (Glyph(gid, 0, text[cluster:nxt]),), color,
                                    vertical=True))
         pen += -yadv * scale
+    return round(height)
 
 
 def _styles_for(kind: str, layout: Layout) -> tuple[Style, Style]:
@@ -258,14 +261,25 @@ def _article(page: Page, spec: PageSpec, module: Module, layout: Layout, fonts: 
         first_line, last_line = first_line + 1, last_line - 1
     page.items.append(Bookmark(story.title or story.kicker or _first_words(story), grid.band_top(first_line), 1))
 
+    parts = [(getattr(story, part), layout.part_style(story.kind, part)) for part in ("kicker", "title", "subtitle")]
+    parts = [(text, style) for text, style in parts if text]
+    if module.vertical and parts:
+        # a vertical headline (竖排标题) hangs in the module's last grid column: kicker outermost (right),
+        # then title, then subtitle; the body takes the columns to its left
+        widths = [style.size * 3 // 2 for _, style in parts]  # each vertical line with its half-em of air
+        right = x0 + width - (layout.col_w - sum(widths)) // 2  # the lines centred in the strip
+        top = grid.band_top(first_line) + layout.pitch // 2
+        for (text, style), w in zip(parts, widths, strict=True):
+            _vertical_text(page, text, fonts, style, right - w // 2, top, grid.band_top(last_line + 1) - top,
+                           style.color, centred=False)
+            right -= w
+        width -= layout.col_w + layout.gutter
+        parts = []
+
     # headline block: kicker, title, subtitle centred across the module, whole grid lines tall
     heads: list[tuple[Line, Style]] = []
-    for field, sname in (("kicker", "kicker"), ("title", "title"), ("subtitle", "subtitle")):
-        text = getattr(story, field)
-        if text:
-            style = layout.style(f"{story.kind}.{sname}") if f"{story.kind}.{sname}" in layout.styles \
-                else layout.style(sname)
-            heads += [(line, style) for line in headline_lines(fonts, layout, text, style, width - 2 * em)]
+    for text, style in parts:
+        heads += [(line, style) for line in headline_lines(fonts, layout, text, style, width - 2 * em)]
     line_no = first_line
     if heads:
         block = sum(style.leading for _, style in heads)
@@ -284,7 +298,7 @@ def _article(page: Page, spec: PageSpec, module: Module, layout: Layout, fonts: 
 
     # body: paragraphs set to the body column measure, flowed column by column
     body_style, runin = _styles_for(story.kind, layout)
-    cols = module.body_columns
+    cols = min(module.body_columns, max(1, module.span - 1)) if module.vertical else module.body_columns
     chars_total = width // em
     chars = (chars_total - (cols - 1) * layout.gutter_chars) // cols
     measure = chars * em
