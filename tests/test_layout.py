@@ -21,11 +21,18 @@ def test_every_article_fits_its_module(sample_built):
 
 
 def test_non_final_lines_flush_at_both_edges(sample_built):
-    """Every line but a paragraph's last ends within 0.5 pt of its column's right edge, and starts at the left."""
+    """Every line but a paragraph's last ends within 0.5 pt of its column's right edge; every line starts at
+    the left edge, or two characters in for a paragraph's first line (an opening mark squeezed at the start
+    sets its glyph half an em further left, so that its ink is what meets the edge)."""
+    from paperpress.linebreak.rules_zh import OPENING
+
+    em = 10000
     for line in body_lines(sample_built):
         assert line.end <= line.x1 + HALF_PT, line.text
         if not line.final:
             assert abs(line.end - line.x1) <= HALF_PT, (line.text, line.x1 - line.end)
+        allowed = {0, 2 * em} | ({-em // 2, 2 * em - em // 2} if line.text[0] in OPENING else set())
+        assert line.start - line.x0 in allowed, (line.text, line.start - line.x0)
 
 
 def test_no_line_starts_or_ends_with_forbidden_marks(sample_built):

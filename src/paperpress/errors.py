@@ -47,9 +47,6 @@ class Problems:
         col = getattr(mark, "column", None)
         self.items.append(Problem(file, None if line is None else line + 1, None if col is None else col + 1, message))
 
-    def add_problem(self, problem: Problem) -> None:
-        self.items.append(problem)
-
     def raise_if_any(self) -> None:
         if self.items:
             raise InputError(self.items)

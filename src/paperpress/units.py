@@ -24,7 +24,3 @@ def mm(value: float) -> int:
 
 def pt(value: float) -> int:
     return round(value * 1000)
-
-
-def to_pt(mpt: int) -> float:
-    return mpt / 1000.0
