@@ -203,7 +203,7 @@ def _column_head(page: Page, module: Module, layout: Layout, fonts: FontBook) ->
     x0, w = grid.x(module.column), grid.width(module.span)
     top = grid.band_top(module.line)
     h = module.lines * layout.pitch
-    fill = layout.colors.get("accent", (0.0, 0.0, 0.0, 1.0))
+    fill = layout.colors.get("accent", BLACK)
     page.items.append(Rect(x0, top + layout.pitch // 4, w, h - layout.pitch // 2, fill=fill))
     if module.vertical:
         _vertical_text(page, module.head or "", fonts, style, x0 + w // 2, top, h, WHITE)

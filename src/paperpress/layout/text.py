@@ -6,7 +6,7 @@ from ..fonts import FontBook
 from ..linebreak.atoms import Span, make_atoms
 from ..linebreak.breaker import Line, Paragraph, Settings, set_paragraph
 from ..manifest import Layout, Style
-from ..model import CMYK, Glyph, GlyphRun
+from ..model import BLACK, CMYK, Glyph, GlyphRun
 
 
 def settings_for(layout: Layout) -> Settings:
@@ -45,31 +45,30 @@ def line_runs(line: Line, x: int, baseline: int, color_of: dict[str, CMYK]) -> l
             continue
         x0 = glyphs[0].x
         runs.append(GlyphRun(face, size, x + x0, baseline,
-                             tuple(Glyph(g.gid, g.x - x0, g.text) for g in glyphs), color_of.get(face, (0, 0, 0, 1))))
+                             tuple(Glyph(g.gid, g.x - x0, g.text) for g in glyphs), color_of.get(face, BLACK)))
     return runs
-
-
-def natural_width(fonts: FontBook, layout: Layout, text: str, style: Style) -> int:
-    """Width of text set on one line at its natural spacing (for headlines)."""
-    para = set_paragraph(make_atoms(spans(fonts, [(text, style)])), 10**9, 10**9, settings_for(layout))
-    return sum(line.used for line in para.lines)
 
 
 def headline_lines(fonts: FontBook, layout: Layout, text: str, style: Style, width: int) -> list[Line]:
     """A headline in as few lines as fit the width, broken where the lines come out most even."""
     settings = settings_for(layout)
-    atoms = make_atoms(spans(fonts, [(text, style)]))
-    whole = set_paragraph(atoms, 10**9, 10**9, settings, justify=False)
-    total = sum(line.used for line in whole.lines)
+
+    def one_line(part: str) -> Line:
+        """The text on a single line at its natural spacing."""
+        return set_paragraph(make_atoms(spans(fonts, [(part, style)])), 10**9, 10**9, settings,
+                             justify=False).lines[0]
+
+    whole = one_line(text)
+    total = whole.used
     if total <= width:
-        return list(whole.lines)
+        return [whole]
     phrases = text.split("\u3000")
     if len(phrases) > 1:
         # an ideographic space separates a headline's phrases: break there first
-        lines = [set_paragraph(make_atoms(spans(fonts, [(p, style)])), 10**9, 10**9, settings,
-                               justify=False).lines[0] for p in phrases]
+        lines = [one_line(p) for p in phrases]
         if all(line.used <= width for line in lines):
             return lines
+    atoms = make_atoms(spans(fonts, [(text, style)]))
     n = max(1, -(-total // width))
     while True:
         # ask for lines of total/n so the breaker balances them, and accept if they fit the measure
