@@ -92,7 +92,8 @@ def build(issue_path: Path, project: Project | None = None, pdfx: str | None = N
         fits += page_fits
         findings += page_findings
     stories = [m.story for spec in issue.pages for m in spec.modules if m.story is not None]
-    built = Built(issue, pages, fits, findings, typography=typography.check(pages, stories, fonts))
+    rule_sets = [spec.layout.rules for spec in issue.pages]
+    built = Built(issue, pages, fits, findings, typography=typography.check(pages, stories, fonts, rule_sets))
     t2 = time.perf_counter()
     title = f"{issue.paper} {issue.date.isoformat()}"
     articles = ", ".join(f.article for f in fits)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from .fonts import FontBook
-from .linebreak.rules_zh import CANNOT_END_STRICT, CANNOT_START_STRICT, CLOSING, OPENING, is_han, is_latin
+from .linebreak.rules_zh import CLOSING, OPENING, RULE_SETS, is_han, is_latin
 from .model import GlyphRun, LineInfo, Page
 from .stories import Story
 
@@ -27,14 +27,15 @@ class TypoFinding:
         return f"{self.severity}: {self.where}: [{self.rule}] {self.article}: {self.message}"
 
 
-def check(pages: list[Page], stories: list[Story], fonts: FontBook) -> list[TypoFinding]:
+def check(pages: list[Page], stories: list[Story], fonts: FontBook, rules: list[str]) -> list[TypoFinding]:
+    """Findings for each page, judged by the kinsoku rule set ('strict' or 'loose') of its own layout."""
     out: list[TypoFinding] = []
-    for page in pages:
+    for page, rule_set in zip(pages, rules, strict=True):
         by_article: dict[str, list[LineInfo]] = {}
         for line in page.lines:
             by_article.setdefault(line.article, []).append(line)
         for article, lines in by_article.items():
-            out += _lines(article, lines)
+            out += _lines(article, lines, *RULE_SETS[rule_set])
         out += _overlaps(page, fonts)
     for story in stories:
         for n in story.normalisations:
@@ -43,16 +44,17 @@ def check(pages: list[Page], stories: list[Story], fonts: FontBook) -> list[Typo
     return out
 
 
-def _lines(article: str, lines: list[LineInfo]) -> list[TypoFinding]:
+def _lines(article: str, lines: list[LineInfo], cannot_start: frozenset[str],
+           cannot_end: frozenset[str]) -> list[TypoFinding]:
     out = []
 
     def add(severity: str, line: LineInfo, rule: str, message: str) -> None:
         out.append(TypoFinding(severity, article, line.source, rule, message))
 
     for i, line in enumerate(lines):
-        if line.text[0] in CANNOT_START_STRICT:
+        if line.text[0] in cannot_start:
             add("error", line, "line-start", f"line starts with '{line.text[0]}': {line.text}")
-        if line.text[-1] in CANNOT_END_STRICT:
+        if line.text[-1] in cannot_end:
             add("error", line, "line-end", f"line ends with '{line.text[-1]}': {line.text}")
         if not line.final and abs(line.x1 - line.end) > FLUSH_TOLERANCE:
             add("error", line, "ragged", f"line ends {(line.x1 - line.end) / 1000:.2f} pt from the column edge: "
