@@ -47,9 +47,10 @@ class _State:
     fill: tuple[float, ...] = (0.0,)
     overprint_fill: bool = False
     opm: int = 0
+    stroke_obj: object = None  # the stroke colour space's array, e.g. [/Separation /All …]
 
     def copy(self) -> _State:
-        return _State(self.fill_space, self.stroke_space, self.fill, self.overprint_fill, self.opm)
+        return _State(self.fill_space, self.stroke_space, self.fill, self.overprint_fill, self.opm, self.stroke_obj)
 
 
 @dataclass
@@ -134,7 +135,6 @@ def _walk(page: _Page, stream_owner: object, resources: pikepdf.Dictionary, stat
     stack: list[_State] = []
     ext = resources.get("/ExtGState", {}) if resources is not None else {}
     xobjects = resources.get("/XObject", {}) if resources is not None else {}
-    stroke_space_obj = None
     for operands, op in pikepdf.parse_content_stream(stream_owner):
         op = str(op)
         if op == "q":
@@ -161,7 +161,7 @@ def _walk(page: _Page, stream_owner: object, resources: pikepdf.Dictionary, stat
             if op == "cs":
                 state.fill_space = family
             else:
-                state.stroke_space, stroke_space_obj = family, obj
+                state.stroke_space, state.stroke_obj = family, obj
         elif op in ("sc", "scn"):
             state.fill = tuple(float(v) for v in operands if not isinstance(v, pikepdf.Name))
         elif op == "gs":
@@ -189,7 +189,7 @@ def _walk(page: _Page, stream_owner: object, resources: pikepdf.Dictionary, stat
                     page.add("error", "black-text", f"rich black text ({_fmt(c)} {_fmt(m)} {_fmt(y)} {_fmt(k)}): "
                              "body text must be K only")
         elif op in PATH_OPS and page.bleed is not None and state.stroke_space == "/Separation" \
-                and stroke_space_obj is not None and str(stroke_space_obj[1]) == "/All":
+                and state.stroke_obj is not None and str(state.stroke_obj[1]) == "/All":
             _check_mark_position(page, op, [float(v) for v in operands])
         elif op == "Do":
             name = str(operands[0])
