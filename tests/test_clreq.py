@@ -247,3 +247,14 @@ def test_vertical_headline(project_copy):
     assert min(r.x for r in kicker) > max(r.x for r in title)
     body = [ln for ln in page.lines if ln.article == "xinghualing"]
     assert body and max(ln.x1 for ln in body) < min(r.x for r in title)
+
+
+def test_check_uses_the_layouts_rule_set():
+    """clreq 3.1.7: a line starting with a middle dot is an error under the strict set, allowed under loose."""
+    from paperpress.linebreak.rules_zh import RULE_SETS
+    from paperpress.model import LineInfo
+    from paperpress.typography import _lines
+
+    line = LineInfo("a", 0, 10000, 0, 0, 10000, False, "·溥仪", 0.0, "a.yaml:1")
+    assert [f.rule for f in _lines("a", [line], *RULE_SETS["strict"])] == ["line-start"]
+    assert not [f for f in _lines("a", [line], *RULE_SETS["loose"]) if f.rule == "line-start"]
