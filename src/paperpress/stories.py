@@ -108,8 +108,8 @@ def load_story(path: Path, problems: Problems) -> Story | None:
         return None
     before = len(problems.items)
     check_keys(root, FIELDS, fname, problems, "article")
-    kind = node_str(node_get(root, "kind", fname, problems, required=True), fname, problems)
-    kind_node = node_get(root, "kind", fname, problems)
+    kind_node = node_get(root, "kind", fname, problems, required=True)
+    kind = node_str(kind_node, fname, problems)
     if kind is not None and kind not in KINDS:
         problems.add(fname, kind_node.start_mark, f"unknown kind '{kind}' (expected one of: {', '.join(KINDS)})")
     norm_node = node_get(root, "normalize", fname, problems)
