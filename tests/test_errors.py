@@ -165,4 +165,4 @@ def test_flags_must_be_true_or_false(project_copy, tmp_path):
     edit(art, "kind: news", "kind: news\nnormalize: sometimes")
     err = build_fails(project_copy, tmp_path / "out")
     assert f"{where(project_copy, 'yes please')}: expected true or false" in err
-    assert f"{where(art, 'sometimes')}: normalize is true or false" in err
+    assert f"{where(art, 'sometimes')}: expected true or false" in err

@@ -71,9 +71,9 @@ def test_black_text_on_black_plate_only(sample_build, tmp_path):
 
 def test_x1a_build_passes_x1a_rules(tmp_path):
     """`build --pdfx x1a`: PDF 1.3, no object streams, X-1a Info keys, and preflight under X-1a's rules."""
-    proc = run_cli("build", str(SAMPLE), "-o", str(tmp_path), "--pdfx", "x1a")
+    proc = run_cli("build", str(SAMPLE), "-o", str(tmp_path / "out"), "--pdfx", "x1a")
     assert proc.returncode == 0, proc.stderr
-    pdf_path = print_pdf(tmp_path / "2024-11-15")
+    pdf_path = print_pdf(tmp_path / "out" / "2024-11-15")
     assert not errors(preflight(pdf_path, X1A))
     with pikepdf.open(pdf_path) as pdf:
         assert pdf.pdf_version == "1.3"
@@ -181,9 +181,9 @@ def _with_photo(project_copy: Path, size: tuple[int, int]) -> Path:
 def test_photo_is_converted_to_cmyk_under_the_ink_limit(project_copy, tmp_path):
     """An RGB JPEG in a figure module ends DeviceCMYK through the newsprint profile, ≤ 240% ink; preflight passes."""
     issue = _with_photo(project_copy, (900, 700))
-    proc = run_cli("build", str(issue), "-o", str(tmp_path))
+    proc = run_cli("build", str(issue), "-o", str(tmp_path / "out"))
     assert proc.returncode == 0, proc.stderr
-    pdf_path = print_pdf(tmp_path / "2024-11-15")
+    pdf_path = print_pdf(tmp_path / "out" / "2024-11-15")
     assert not errors(preflight(pdf_path, X4))
     with pikepdf.open(pdf_path) as pdf:
         (image,) = [v for v in pdf.pages[0].Resources.XObject.values() if v.Subtype == "/Image"]
@@ -193,7 +193,7 @@ def test_photo_is_converted_to_cmyk_under_the_ink_limit(project_copy, tmp_path):
                                       c=bands[0], m=bands[1], y=bands[2], k=bands[3])
         peak = total.getextrema()[1] * 100 / 255
         assert 150 < peak <= 240, peak  # the shadow corner is a rich black, held under the limit
-    screen = tmp_path / "2024-11-15" / "screen" / "2024-11-15.pdf"
+    screen = tmp_path / "out" / "2024-11-15" / "screen" / "2024-11-15.pdf"
     with pikepdf.open(screen) as pdf:
         (image,) = [v for v in pdf.pages[0].Resources.XObject.values() if v.Subtype == "/Image"]
         assert str(image.ColorSpace) == "/DeviceRGB"
@@ -204,10 +204,10 @@ def test_photo_is_converted_to_cmyk_under_the_ink_limit(project_copy, tmp_path):
 def test_low_resolution_photo_is_reported_not_upsampled(project_copy, tmp_path):
     """A photo under the layout's 200 ppi is reported with its effective resolution and embedded at its own size."""
     issue = _with_photo(project_copy, (120, 100))
-    proc = run_cli("build", str(issue), "-o", str(tmp_path))
+    proc = run_cli("build", str(issue), "-o", str(tmp_path / "out"))
     assert proc.returncode == 0, proc.stderr
     assert "patrol.jpg:" in proc.stderr and "ppi effective resolution" in proc.stderr
-    with pikepdf.open(print_pdf(tmp_path / "2024-11-15")) as pdf:
+    with pikepdf.open(print_pdf(tmp_path / "out" / "2024-11-15")) as pdf:
         (image,) = [v for v in pdf.pages[0].Resources.XObject.values() if v.Subtype == "/Image"]
         assert int(image.Width) <= 120 and int(image.Height) <= 100
 
@@ -216,9 +216,9 @@ def test_slug_line_only_where_the_layout_asks(project_copy, tmp_path):
     """slug: true puts paper, date, page and build time outside the trim of the print PDF only."""
     lay = project_copy.parent.parent.parent / "layouts" / "broadsheet.yaml"
     lay.write_text(lay.read_text(encoding="utf-8").replace("slug: false", "slug: true"), encoding="utf-8")
-    proc = run_cli("build", str(project_copy), "-o", str(tmp_path))
+    proc = run_cli("build", str(project_copy), "-o", str(tmp_path / "out"))
     assert proc.returncode == 0, proc.stderr
-    out = tmp_path / "2024-11-15"
+    out = tmp_path / "out" / "2024-11-15"
     pdf = print_pdf(out)
     text = subprocess.run(["pdftotext", "-raw", str(pdf), "-"], capture_output=True, text=True).stdout
     flat = "".join(text.split())

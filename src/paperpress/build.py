@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import datetime as dt
+import errno
+import fcntl
 import json
 import os
 import shutil
+import signal
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import typography
 from .coverage import check_coverage
-from .errors import Problems
+from .errors import InputError, Problem, Problems
 from .fonts import FontBook
 from .layout.compose import Finding, Fit, compose_page
-from .manifest import Issue, load_issue
+from .manifest import Issue, load_issue, print_file_name
 from .model import Page
 from .pdf.writer import PROFILES, Meta, print_profile, render
 from .preflight import Finding as PreflightFinding
@@ -57,6 +63,8 @@ class Built:
     preflight: list[PreflightFinding] = field(default_factory=list)  # of the print PDFs
     typography: list[TypoFinding] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    misfits: list[Problem] = field(default_factory=list)  # copy that does not fit (built only with allow_overset)
+    recovered: list[str] = field(default_factory=list)  # what the write put right from a killed build
 
 
 def load(issue_path: Path, project: Project | None = None) -> tuple[Issue, FontBook]:
@@ -72,13 +80,36 @@ def load(issue_path: Path, project: Project | None = None) -> tuple[Issue, FontB
     return issue, fonts
 
 
-def file_name(issue: Issue, page: Page, pattern: str) -> str:
-    """The plate-setter's name for a page's PDF, from the layout's print.file-name pattern."""
-    return pattern.format(issue=issue.id, code=issue.code, date=f"{issue.date:%Y%m%d}", page=page.number)
+class DoesNotFit(InputError):
+    """Text or furniture that does not fit its module (overset, a headline taller than its module): exit 4."""
 
 
-def build(issue_path: Path, project: Project | None = None, pdfx: str | None = None) -> Built:
-    """Read, lay out and render an issue in memory; pdfx overrides the layouts' PDF/X flavour."""
+def misfits(issue: Issue, fits: list[Fit], findings: list[Finding]) -> list[Problem]:
+    """Every module whose copy does not fit, located at its manifest entry, with the copyfit figures."""
+    where = {(spec.number, m.story.id): m.where for spec in issue.pages for m in spec.modules if m.story}
+    out = []
+    for f in fits:
+        if f.status == "overset" or f.overflowing_lines:
+            file, line, col = where.get((f.page, f.article), (str(issue.path), None, None))
+            what = (f"overset by {f.by_lines} line(s) (≈{f.by_lines * f.chars_per_line} characters): needs "
+                    f"{f.lines_needed} lines, has {max(f.lines_available, 0)}" if f.status == "overset"
+                    else f"{f.overflowing_lines} line(s) wider than the column")
+            out.append(Problem(file, line, col, f"page {f.page} {f.article} ({f.module}): {what}"))
+    for f in findings:
+        if f.severity == "error":
+            file, _, rest = f.where.partition(":")
+            line, _, col = rest.partition(":")
+            out.append(Problem(file, int(line) if line.isdigit() else None, int(col) if col.isdigit() else None,
+                               f.message))
+    return out
+
+
+def build(issue_path: Path, project: Project | None = None, pdfx: str | None = None,
+          allow_overset: bool = False) -> Built:
+    """Read, lay out and render an issue in memory; pdfx overrides the layouts' PDF/X flavour.
+
+    Copy that does not fit raises DoesNotFit, unless allow_overset: then the build goes on without print PDFs
+    (a plate with text missing never leaves the building), and the screen PDF marks each module."""
     t0 = time.perf_counter()
     issue, fonts = load(issue_path, project)
     t1 = time.perf_counter()
@@ -94,6 +125,11 @@ def build(issue_path: Path, project: Project | None = None, pdfx: str | None = N
     stories = [m.story for spec in issue.pages for m in spec.modules if m.story is not None]
     rule_sets = [spec.layout.rules for spec in issue.pages]
     built = Built(issue, pages, fits, findings, typography=typography.check(pages, stories, fonts, rule_sets))
+    built.misfits = misfits(issue, fits, findings)
+    if built.misfits and not allow_overset:
+        raise DoesNotFit(built.misfits)
+    if built.misfits:
+        _mark_misfits(built)
     t2 = time.perf_counter()
     title = f"{issue.paper} {issue.date.isoformat()}"
     articles = ", ".join(f.article for f in fits)
@@ -104,19 +140,22 @@ def build(issue_path: Path, project: Project | None = None, pdfx: str | None = N
         ps = spec.layout.print
         meta = Meta(f"{title} 第{page.number}版 {page.name}", issue.date, subject=page.name,
                     keywords=", ".join(f.article for f in fits if f.page == page.number), intent=ps.intent)
-        name = f"print/{file_name(issue, page, ps.file_name)}"
+        name = f"print/{print_file_name(issue, spec)}"
+        built.page_files.append(name)
+        if built.misfits:
+            continue
         page_profile = print_profile(pdfx or ps.pdfx)
         built.files[name] = render([page], fonts, page_profile, meta)
-        built.page_files.append(name)
         checks.append((name, Rules(page_profile.pdfx or "PDF/X-4", ps.ink_limit)))
     whole = Meta(title, issue.date, keywords=articles, intent=settings.intent)
-    if len(pages) > 1:
+    if len(pages) > 1 and not built.misfits:
         built.files[f"print/{issue.id}.pdf"] = render(pages, fonts, profile, whole)
     built.files[f"screen/{issue.id}.pdf"] = render(pages, fonts, PROFILES["screen"], whole)
     t3 = time.perf_counter()
     for rel, rules in checks:
         built.preflight += preflight(built.files[rel], rules, name=rel)
-    if len(pages) > 1:  # the whole issue repeats the pages checked above: its document and fonts are checked
+    if len(pages) > 1 and not built.misfits:  # the whole issue repeats the pages checked above: its document
+        # and fonts are checked
         rel = f"print/{issue.id}.pdf"
         rules = Rules(profile.pdfx or "PDF/X-4", settings.ink_limit)
         built.preflight += preflight(built.files[rel], rules, name=rel, content=False)
@@ -126,8 +165,36 @@ def build(issue_path: Path, project: Project | None = None, pdfx: str | None = N
     return built
 
 
+def _mark_misfits(built: Built) -> None:
+    """An overset mark on the screen pages: a red frame on the module's foot and its figures."""
+    from .model import Rect
+    from .units import pt
+
+    for spec, page in zip(built.issue.pages, built.pages, strict=True):
+        layout = spec.layout
+        for m in spec.modules:
+            if m.story is None or not any(p.message.startswith(f"page {spec.number} {m.story.id} ")
+                                          for p in built.misfits):
+                continue
+            x = layout.column_x(m.column)
+            w = layout.column_x(m.column + m.span - 1) + layout.col_w - x
+            y = layout.grid_top + (m.line + m.lines - 1) * layout.pitch
+            page.items.append(Rect(x, y, w, layout.pitch, stroke=OVERSET_MARK, stroke_width=pt(2)))
+
+
+OVERSET_MARK = (0.0, 1.0, 1.0, 0.0)  # proof red: only ever on a screen PDF, print files are not written
+
+
+def _relative(where: str, base: str) -> str:
+    """A location as the report gives it: relative to the issue folder, whatever path the build was given."""
+    prefix = base.rstrip("/") + "/"
+    return where[len(prefix):] if where.startswith(prefix) else where
+
+
 def report(built: Built) -> dict:
+    """The report's content: the same input gives the same bytes (no timings, no absolute paths)."""
     issue = built.issue
+    base = str(issue.path.parent)
     pages = []
     for spec, page, pfile in zip(issue.pages, built.pages, built.page_files, strict=True):
         mods = []
@@ -148,36 +215,141 @@ def report(built: Built) -> dict:
                       "file": pfile, "modules": mods, "column_heads": heads})
     return {"issue": issue.id, "paper": issue.paper, "date": issue.date.isoformat(), "number": issue.number,
             "pages": pages,
-            "preflight": {"passed": not any(f.severity == "error" for f in built.preflight),
+            "overset": [_relative(str(p), base) for p in built.misfits],
+            "preflight": {"passed": not any(f.severity == "error" for f in built.preflight) and not built.misfits,
                           "findings": [str(f) for f in built.preflight]},
-            "typography": [{"severity": f.severity, "article": f.article, "where": f.where, "rule": f.rule,
-                            "message": f.message} for f in built.typography],
-            "findings": [{"severity": f.severity, "where": f.where, "message": f.message} for f in built.findings],
-            "outputs": sorted(k for k in built.files if k != "report.json"),
-            "timings_seconds": {k: round(v, 4) for k, v in built.timings.items()}}
+            "typography": [{"severity": f.severity, "article": f.article, "where": _relative(f.where, base),
+                            "rule": f.rule, "message": f.message} for f in built.typography],
+            "findings": [{"severity": f.severity, "where": _relative(f.where, base), "message": f.message}
+                         for f in built.findings],
+            "outputs": sorted(k for k in built.files if k != "report.json")}
+
+
+def protected_folders(issue: Issue, project: Project) -> list[Path]:
+    """What a build reads and must never write into, replace or delete: sources, layouts, fonts, profiles."""
+    return [issue.path.parent.resolve(), project.layouts.resolve(), project.catalog.parent.resolve(),
+            (project.root / "profiles").resolve()]
+
+
+def check_output_folder(out_dir: Path, issue: Issue, project: Project) -> None:
+    """Refuse an output folder that is, contains or lies inside a source folder (exit 2, nothing written)."""
+    out = out_dir.resolve()
+    final = out / issue.id
+    for src in protected_folders(issue, project):
+        for target in (out, final):
+            if target == src or target.is_relative_to(src) or src.is_relative_to(target):
+                rel = "is" if target == src else ("lies inside" if target.is_relative_to(src) else "contains")
+                raise InputError([Problem(str(out_dir), None, None,
+                                          f"the output folder {rel} {src}, which the build reads: choose "
+                                          "another, e.g. -o output")])
+
+
+def _inside(path: Path, folder: Path) -> Path:
+    """path, proven to lie inside folder once resolved (whatever a pattern or id made of it)."""
+    resolved = path.resolve()
+    if not resolved.is_relative_to(folder.resolve()):
+        raise OSError(f"refusing to write {path}: outside the output folder {folder}")
+    return resolved
+
+
+@contextlib.contextmanager
+def _locked(folder: Path) -> Iterator[None]:
+    """Builds into one output folder take turns: an exclusive lock on the folder itself (no lock file)."""
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """SIGINT and SIGTERM wait while the output is swapped (a kill -9 is what recovery is for)."""
+    held = {signal.SIGINT, signal.SIGTERM}
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one atomic step (Linux renameat2 RENAME_EXCHANGE); False where the system cannot."""
+    fn = getattr(_LIBC, "renameat2", None) if _LIBC is not None else None
+    if fn is None:
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    if fn(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
+        return False
+    raise OSError(err, os.strerror(err), str(b))
+
+
+try:
+    _LIBC: ctypes.CDLL | None = ctypes.CDLL(None, use_errno=True)
+except OSError:  # pragma: no cover - no C library to call
+    _LIBC = None
+
+
+def recover(out_dir: Path, issue_id: str) -> list[str]:
+    """Put right what a killed build left: restore the previous output if the final path is missing, then
+    remove stale temporary folders. Call with the folder locked. Returns what was done, for the log."""
+    final = out_dir / issue_id
+    done = []
+    for old in sorted(out_dir.glob(f".{issue_id}.old-*")):
+        previous = old / "previous"
+        if not final.exists() and previous.is_dir():
+            os.rename(previous, final)
+            done.append(f"restored the previous output from {old.name}")
+    for stale in sorted([*out_dir.glob(f".{issue_id}.old-*"), *out_dir.glob(f".{issue_id}.tmp-*")]):
+        shutil.rmtree(stale, ignore_errors=True)
+        done.append(f"removed {stale.name}, left by a build that was stopped")
+    return done
+
+
+class WriteError(OSError):
+    """The output could not be written; says whether the previous output is still in place."""
 
 
 def write_atomically(built: Built, out_dir: Path) -> Path:
-    """Write every file into a temporary folder, then swap it in: never a half-written issue."""
+    """Write every file into a temporary folder, then swap it in: at any instant the final path holds either
+    the previous or the new complete output; builds into one folder serialise on a lock."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    final = out_dir / built.issue.id
-    tmp = Path(tempfile.mkdtemp(prefix=f".{built.issue.id}.tmp-", dir=out_dir))
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(tmp, 0o777 & ~umask)  # mkdtemp makes it private; the issue folder is for the newsroom
-    try:
-        for rel, data in built.files.items():
-            p = tmp / rel
-            p.parent.mkdir(parents=True, exist_ok=True)
-            p.write_bytes(data)
-        old = None
-        if final.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{built.issue.id}.old-", dir=out_dir))
-            os.rename(final, old / "previous")
-        os.rename(tmp, final)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+    issue_id = built.issue.id
+    final = out_dir / issue_id
+    with _locked(out_dir):
+        built.recovered = recover(out_dir, issue_id)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{issue_id}.tmp-", dir=out_dir))
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o777 & ~umask)  # mkdtemp makes it private; the issue folder is for the newsroom
+        try:
+            for rel, data in built.files.items():
+                p = _inside(tmp / rel, tmp)
+                p.parent.mkdir(parents=True, exist_ok=True)
+                p.write_bytes(data)
+        except BaseException as e:
+            shutil.rmtree(tmp, ignore_errors=True)
+            if isinstance(e, OSError):
+                raise WriteError(f"{e.strerror or e}; the previous output is untouched") from e
+            raise
+        with _signals_held():
+            try:
+                if not final.exists():
+                    os.rename(tmp, final)
+                elif _exchange(tmp, final):
+                    shutil.rmtree(tmp, ignore_errors=True)  # tmp now holds the previous output
+                else:  # two renames; a kill between them is put right by recover() at the next build
+                    old = Path(tempfile.mkdtemp(prefix=f".{issue_id}.old-", dir=out_dir))
+                    os.rename(final, old / "previous")
+                    os.rename(tmp, final)
+                    shutil.rmtree(old, ignore_errors=True)
+            except OSError as e:
+                recover(out_dir, issue_id)  # puts the previous output back if it had been moved aside
+                shutil.rmtree(tmp, ignore_errors=True)
+                state = "the previous output is untouched" if final.exists() else "there was no previous output"
+                raise WriteError(f"{e.strerror or e}; {state}") from e
     return final

@@ -1,22 +1,40 @@
-"""Command line: paperpress build|check ISSUE.yaml, preflight PDF… — exit 0 ok, 2 bad input, 3 preflight failed."""
+"""Command line: paperpress build|check ISSUE.yaml, preflight PDF… — exit statuses as the README lists them."""
 
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 import time
+import traceback
 from pathlib import Path
 
 from .errors import InputError
 
+# exit statuses (README: "Exit status")
+OK, FAILED, BAD_INPUT, PREFLIGHT_FAILED, DOES_NOT_FIT = 0, 1, 2, 3, 4
+INTERRUPTED, TERMINATED = 130, 143
+
+
+class Terminated(BaseException):
+    """SIGTERM, raised where the build is, so that its temporary files are removed on the way out."""
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    raise Terminated()
+
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="paperpress", description="Typeset a Chinese newspaper issue.")
+    parser.add_argument("--debug", action="store_true", help="show a Python traceback on an internal error")
     sub = parser.add_subparsers(dest="command", required=True)
     b = sub.add_parser("build", help="typeset an issue and write its PDFs and report")
     b.add_argument("issue", type=Path, help="issues/<id>/issue.yaml")
     b.add_argument("-o", "--output", type=Path, default=Path("output"), help="output folder (default: output/)")
     b.add_argument("--pdfx", choices=["x4", "x1a"], help="PDF/X flavour of the print PDFs (default: the layout's)")
+    b.add_argument("--allow-overset", action="store_true",
+                   help="write the screen PDF and report even if copy does not fit (never the print PDFs)")
+    b.add_argument("--timings", action="store_true", help="print how long each stage took")
     c = sub.add_parser("check", help="read and lay out an issue, print the fit report, write nothing")
     c.add_argument("issue", type=Path)
     p = sub.add_parser("preflight", help="check print PDFs against the print profile's rules")
@@ -25,27 +43,60 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--ink-limit", type=int, default=300, help="total ink limit in percent (default 300)")
     p.add_argument("--min-bleed", type=float, default=3.0, help="minimum bleed in mm (default 3)")
     args = parser.parse_args(argv)
-    if args.command == "preflight":
-        return _preflight(args)
+    previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    try:
+        if args.command == "preflight":
+            return _preflight(args)
+        return _build(args)
+    except KeyboardInterrupt:
+        print("paperpress: interrupted; nothing was left half-written", file=sys.stderr)
+        return INTERRUPTED
+    except Terminated:
+        print("paperpress: terminated; nothing was left half-written", file=sys.stderr)
+        return TERMINATED
+    except Exception as e:  # noqa: BLE001 - the last line of defence: one line, no traceback
+        if args.debug:
+            traceback.print_exc()
+        print(f"paperpress: internal error: {type(e).__name__}: {e} (please report it, with the input; "
+              "--debug shows the traceback)", file=sys.stderr)
+        return FAILED
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
-    from .build import build, write_atomically
+
+def _problems(problems: list, what: str) -> None:
+    for p in problems:
+        print(f"error: {p}", file=sys.stderr)
+    print(f"{len(problems)} problem(s){what}", file=sys.stderr)
+
+
+def _build(args: argparse.Namespace) -> int:
+    from .build import DoesNotFit, Project, WriteError, build, check_output_folder, write_atomically
 
     start = time.perf_counter()
+    checking = args.command == "check"
     try:
         pdfx = {"x4": "PDF/X-4", "x1a": "PDF/X-1a:2001", None: None}[getattr(args, "pdfx", None)]
-        built = build(args.issue, pdfx=pdfx)
+        project = Project.find(args.issue.parent)
+        built = build(args.issue, project, pdfx=pdfx, allow_overset=checking or args.allow_overset)
+        if not checking:
+            check_output_folder(args.output, built.issue, project)
+    except DoesNotFit as e:
+        _problems(e.problems, " of fit: nothing written (--allow-overset writes the screen PDF and report)")
+        return DOES_NOT_FIT
     except InputError as e:
-        for p in e.problems:
-            print(f"error: {p}", file=sys.stderr)
-        print(f"{len(e.problems)} problem(s); nothing written.", file=sys.stderr)
-        return 2
+        _problems(e.problems, "; nothing written.")
+        return BAD_INPUT
     for f in built.fits:
-        if f.status != "fits":
+        if f.status == "short":
             print(f"page {f.page} {f.article}: {f.status} by {f.by_lines} line(s) "
                   f"(≈{f.by_lines * f.chars_per_line} characters)", file=sys.stderr)
     for f in built.findings:
-        print(f"{f.severity}: {f.where}: {f.message}", file=sys.stderr)
-    if args.command == "check":
+        if f.severity != "error":
+            print(f"{f.severity}: {f.where}: {f.message}", file=sys.stderr)
+    for m in built.misfits:
+        print(f"error: {m}", file=sys.stderr)
+    if checking:
         by_article: dict[str, list] = {}
         for t in built.typography:
             by_article.setdefault(t.article or "(page)", []).append(t)
@@ -56,25 +107,33 @@ def main(argv: list[str] | None = None) -> int:
         errors = sum(t.severity == "error" for t in built.typography)
         warnings = sum(t.severity == "warning" for t in built.typography)
         print(f"{errors} typographic error(s), {warnings} warning(s), "
-              f"{sum(t.rule == 'normalised' for t in built.typography)} normalisation(s)")
-        return 1 if errors else 0
+              f"{sum(t.rule == 'normalised' for t in built.typography)} normalisation(s), "
+              f"{len(built.misfits)} module(s) that do not fit")
+        return DOES_NOT_FIT if built.misfits else (FAILED if errors else OK)
     for t in built.typography:
         if t.severity != "info":
             print(str(t), file=sys.stderr)
     try:
         final = write_atomically(built, args.output)
-    except OSError as e:
-        print(f"error: cannot write {args.output}: {e.strerror or e}; the previous output is untouched",
-              file=sys.stderr)
-        return 1
+    except WriteError as e:
+        print(f"error: cannot write {args.output}: {e}", file=sys.stderr)
+        return FAILED
+    for line in built.recovered:
+        print(f"{args.output}: {line}", file=sys.stderr)
     print(f"{final}: {len(built.files)} files in {time.perf_counter() - start:.2f} s")
+    if args.timings:
+        print("timings: " + ", ".join(f"{k} {v:.3f} s" for k, v in built.timings.items()))
+    if built.misfits:
+        print(f"{len(built.misfits)} module(s) do not fit: screen PDF and report written, no print PDFs",
+              file=sys.stderr)
+        return DOES_NOT_FIT
     failed = [f for f in built.preflight if f.severity == "error"]
     for f in built.preflight:
         print(f"preflight {f}", file=sys.stderr)
     if failed:
         print(f"print preflight: {len(failed)} error(s); see report.json", file=sys.stderr)
-        return 3
-    return 0
+        return PREFLIGHT_FAILED
+    return OK
 
 
 def _preflight(args: argparse.Namespace) -> int:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+import string
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,7 +17,17 @@ from .linebreak.rules_zh import CLOSING, MIDDLE, OPENING
 from .model import BLACK, CMYK
 from .stories import Story, load_story
 from .units import parse_length
-from .yamlsrc import check_keys, load_mapping, mapping_items, node_get, node_int, node_list, node_str
+from .yamlsrc import (
+    check_keys,
+    load_mapping,
+    mapping_items,
+    node_flag,
+    node_get,
+    node_int,
+    node_list,
+    node_number,
+    node_str,
+)
 
 FULL_WIDTH_MARKS = OPENING | CLOSING | MIDDLE
 STYLE_FIELDS = {"font", "size", "leading", "color", "marks-font"}
@@ -172,14 +184,20 @@ class Issue:
     pages: tuple[PageSpec, ...]
 
 
-def _length(node: yaml.Node | None, fname: str, problems: Problems, required_key: str = "") -> int | None:
+def _length(node: yaml.Node | None, fname: str, problems: Problems, low: str = "0pt", high: str = "2000mm",
+            what: str = "a length") -> int | None:
+    """A length with a unit within [low, high] (see the README's input limits)."""
     if node is None:
         return None
     try:
-        return parse_length(node.value if isinstance(node, yaml.ScalarNode) else None)
+        value = parse_length(node.value if isinstance(node, yaml.ScalarNode) and not node.style else None)
     except ValueError as e:
         problems.add(fname, node.start_mark, str(e))
         return None
+    if not parse_length(low) <= value <= parse_length(high):
+        problems.add(fname, node.start_mark, f"{what} must lie between {low} and {high}, got {node.value}")
+        return None
+    return value
 
 
 def _color(node: yaml.Node | None, fname: str, problems: Problems, colors: dict[str, CMYK]) -> CMYK | None:
@@ -189,7 +207,8 @@ def _color(node: yaml.Node | None, fname: str, problems: Problems, colors: dict[
         return colors[node.value]
     if isinstance(node, yaml.SequenceNode) and len(node.value) == 4:
         try:
-            vals = tuple(float(v.value) / 100.0 for v in node.value)
+            vals = tuple(float(v.value) / 100.0 if isinstance(v, yaml.ScalarNode) and not v.style else -1.0
+                         for v in node.value)
         except ValueError:
             vals = ()
         if len(vals) == 4 and all(0 <= v <= 1 for v in vals):
@@ -221,22 +240,22 @@ def load_layout(path: Path, fonts: FontBook, problems: Problems) -> Layout | Non
 
     trim = get(root, "trim")
     check_keys(trim, {"width", "height"}, fname, problems, "trim")
-    trim_w = _length(get(trim, "width"), fname, problems)
-    trim_h = _length(get(trim, "height"), fname, problems)
-    bleed = _length(get(root, "bleed"), fname, problems)
+    trim_w = _length(get(trim, "width"), fname, problems, "50mm", "2000mm", "the trim width")
+    trim_h = _length(get(trim, "height"), fname, problems, "50mm", "2000mm", "the trim height")
+    bleed = _length(get(root, "bleed"), fname, problems, "3mm", "20mm", "the bleed (the printer's minimum is 3mm)")
     margins = get(root, "margins")
     check_keys(margins, {"top", "left"}, fname, problems, "margins")
-    m_top = _length(get(margins, "top"), fname, problems)
-    m_left = _length(get(margins, "left"), fname, problems)
+    m_top = _length(get(margins, "top"), fname, problems, "0mm", "500mm", "a margin")
+    m_left = _length(get(margins, "left"), fname, problems, "0mm", "500mm", "a margin")
     header = get(root, "header")
     check_keys(header, {"height"}, fname, problems, "header")
-    header_h = _length(get(header, "height"), fname, problems)
+    header_h = _length(get(header, "height"), fname, problems, "0mm", "500mm", "the header height")
     grid = get(root, "grid")
     check_keys(grid, {"columns", "characters", "gutter", "lines", "body"}, fname, problems, "grid")
-    columns = node_int(get(grid, "columns"), fname, problems, 1)
-    chars = node_int(get(grid, "characters"), fname, problems, 1)
-    gutter = node_int(get(grid, "gutter"), fname, problems, 0)
-    lines = node_int(get(grid, "lines"), fname, problems, 1)
+    columns = node_int(get(grid, "columns"), fname, problems, 1, 40)
+    chars = node_int(get(grid, "characters"), fname, problems, 1, 200)
+    gutter = node_int(get(grid, "gutter"), fname, problems, 0, 10)
+    lines = node_int(get(grid, "lines"), fname, problems, 1, 1000)
     body_node = get(grid, "body")
     body_name = node_str(body_node, fname, problems)
 
@@ -252,10 +271,15 @@ def load_layout(path: Path, fonts: FontBook, problems: Problems) -> Layout | Non
         check_keys(v, STYLE_FIELDS, fname, problems, f"style '{k.value}'")
         font = _face_id(get(v, "font"), k.value, fonts, fname, problems)
         marks_font = _face_id(get(v, "marks-font", required=False), k.value, fonts, fname, problems)
-        size = _length(get(v, "size"), fname, problems)
-        leading = _length(get(v, "leading", required=False), fname, problems)
+        size = _length(get(v, "size"), fname, problems, "4pt", "200pt", "a type size")
+        leading_node = get(v, "leading", required=False)
+        leading = _length(leading_node, fname, problems, "4pt", "2000pt", "a leading")
+        if size and leading and not size <= leading <= 10 * size:
+            problems.add(fname, leading_node.start_mark, f"the leading of style '{k.value}' must lie between its "
+                         f"size and ten times it ({size / 1000:g}pt–{size / 100:g}pt), got {leading_node.value}")
+            leading = None
         color = _color(get(v, "color", required=False), fname, problems, colors) or BLACK
-        if font and size:
+        if font and size and (leading or leading_node is None):
             styles[k.value] = Style(k.value, font, size, leading or round(size * 1.4), color, marks_font)
     if styles_node is not None:
         for name in REQUIRED_STYLES:
@@ -278,18 +302,12 @@ def load_layout(path: Path, fonts: FontBook, problems: Problems) -> Layout | Non
     if rules not in ("strict", "loose"):
         problems.add(fname, rules_node.start_mark, f"unknown rule set '{rules}' (expected strict or loose)")
 
-    def _float(key: str, default: float) -> float:
-        node = get(lb, key, required=False)
-        if node is None:
-            return default
-        try:
-            return float(node.value)
-        except (TypeError, ValueError):
-            problems.add(fname, node.start_mark, f"expected a number of ems for {key}")
-            return default
+    def _float(key: str, default: float, high: float) -> float:
+        value = node_number(get(lb, key, required=False), fname, problems, f"{key} (ems)", 0.0, high)
+        return default if value is None else value
 
-    max_stretch = _float("max-stretch", 0.25)
-    latin_gap = _float("latin-gap", 0.25)
+    max_stretch = _float("max-stretch", 0.25, 2.0)
+    latin_gap = _float("latin-gap", 0.25, 1.0)
     print_settings = _print_settings(get(root, "print", required=False), path, problems)
     if len(problems.items) > before or None in (trim_w, trim_h, bleed, m_top, m_left, header_h, columns, chars,
                                                  gutter, lines) or body is None:
@@ -335,18 +353,18 @@ def _print_settings(node: yaml.Node | None, path: Path, problems: Problems) -> P
             ppath = (path.parent.parent / prof) if not Path(prof).is_absolute() else Path(prof)
             if not ppath.is_file():
                 problems.add(fname, pnode.start_mark, f"output profile {prof} not found (looked at {ppath})")
+            elif (why := _not_cmyk_output_profile(ppath)) is not None:
+                problems.add(fname, pnode.start_mark, f"output profile {prof}: {why}")
             elif cond is not None:
                 intent = OutputIntent(ppath, cond, registry, info)
-    ink = node_int(get(node, "ink-limit"), fname, problems, 100)
-    ppi = node_int(get(node, "min-ppi"), fname, problems, 1)
+    ink = node_int(get(node, "ink-limit"), fname, problems, 100, 400)
+    ppi = node_int(get(node, "min-ppi"), fname, problems, 1, 2400)
     fnode = get(node, "file-name")
     file_name = node_str(fnode, fname, problems) or defaults.file_name
-    try:
-        file_name.format(issue="x", code="x", date="20240101", page=1)
-    except (KeyError, ValueError, IndexError) as e:
-        problems.add(fname, fnode.start_mark, f"bad file-name pattern ({e}); fields: {{issue}} {{code}} {{date}} "
-                     f"{{page}}")
-    slug = _flag(get(node, "slug"), fname, problems)
+    if fnode is not None and (why := _bad_file_name_pattern(file_name)) is not None:
+        problems.add(fname, fnode.start_mark, f"bad file-name pattern: {why}")
+        file_name = defaults.file_name
+    slug = node_flag(get(node, "slug"), fname, problems)
     return PrintSettings(pdfx, intent, ink or defaults.ink_limit, ppi or defaults.min_ppi, file_name, slug)
 
 
@@ -370,18 +388,37 @@ def load_issue(path: Path, fonts: FontBook, layouts_dir: Path, problems: Problem
             problems.add(fname, date_node.start_mark, f"expected a date YYYY-MM-DD, got {date_node.value!r}")
     number = node_str(get(root, "number", required=False), fname, problems)
     code = node_str(get(root, "code", required=False), fname, problems)
-    issue_id = node_str(get(root, "id", required=False), fname, problems) or (
-        str(date) if date else path.parent.name)
+    id_node = get(root, "id", required=False)
+    issue_id = node_str(id_node, fname, problems) or (str(date) if date else path.parent.name)
+    if not SAFE_NAME.fullmatch(issue_id) or issue_id.startswith("."):
+        problems.add(fname, id_node.start_mark if id_node is not None else None,
+                     f"the issue id {issue_id!r} names the output folder: letters, digits, '-', '_' and '.' only")
+    if code is not None and not SAFE_NAME.fullmatch(code):
+        problems.add(fname, get(root, "code").start_mark, f"the paper code {code!r} goes into file names: letters, "
+                     "digits, '-', '_' and '.' only")
     layouts: dict[str, Layout | None] = {}
     pages = []
-    for pnode in node_list(get(root, "pages"), fname, problems):
+    pages_node = get(root, "pages")
+    if isinstance(pages_node, yaml.SequenceNode) and not pages_node.value:
+        problems.add(fname, pages_node.start_mark, "an issue needs at least one page")
+    numbers: dict[int, int] = {}  # page number → manifest line
+    for pnode in node_list(pages_node, fname, problems):
         check_keys(pnode, PAGE_FIELDS, fname, problems, "page")
-        number_p = node_int(get(pnode, "number"), fname, problems, 1)
+        num_node = get(pnode, "number")
+        number_p = node_int(num_node, fname, problems, 1, 999)
+        if number_p is not None:
+            if number_p in numbers:
+                problems.add(fname, num_node.start_mark, f"page {number_p} twice (first at line {numbers[number_p]})")
+            numbers.setdefault(number_p, num_node.start_mark.line + 1)
         name = node_str(get(pnode, "name"), fname, problems)
         editor = node_str(get(pnode, "editor", required=False), fname, problems) or ""
         lnode = get(pnode, "layout")
         lname = node_str(lnode, fname, problems)
         layout = None
+        if lname is not None and not SAFE_NAME.fullmatch(lname):
+            problems.add(fname, lnode.start_mark, f"a layout is named, not a path: {lname!r} (letters, digits, "
+                         "'-', '_' and '.'; read from the project's layouts/ folder)")
+            lname = None
         if lname is not None:
             if lname not in layouts:
                 lpath = layouts_dir / f"{lname}.yaml"
@@ -404,7 +441,33 @@ def load_issue(path: Path, fonts: FontBook, layouts_dir: Path, problems: Problem
             pages.append(PageSpec(number_p, name, layout, editor, tuple(modules)))
     if problems or paper is None or date is None:
         return None
-    return Issue(issue_id, path, paper, code or issue_id, date, number, tuple(pages))
+    issue = Issue(issue_id, path, paper, code or issue_id, date, number, tuple(pages))
+    _check_file_names(issue, root, fname, problems)
+    return None if problems else issue
+
+
+def print_file_name(issue: Issue, page: PageSpec) -> str:
+    """The plate-setter's name for a page's PDF, from its layout's print.file-name pattern."""
+    return page.layout.print.file_name.format(issue=issue.id, code=issue.code, date=f"{issue.date:%Y%m%d}",
+                                              page=page.number)
+
+
+def _check_file_names(issue: Issue, root: yaml.Node, fname: str, problems: Problems) -> None:
+    """Every page gets a print file of its own, a plain name that cannot collide with the whole issue's."""
+    names: dict[str, int] = {}
+    whole = f"{issue.id}.pdf" if len(issue.pages) > 1 else None
+    for page in issue.pages:
+        name = print_file_name(issue, page)
+        if not SAFE_NAME.fullmatch(name) or not name.endswith(".pdf"):
+            problems.add(fname, root.start_mark, f"page {page.number}'s print file name {name!r} is not a plain "
+                         "file name (the code, id and file-name pattern make it)")
+        elif name in names:
+            problems.add(fname, root.start_mark, f"pages {names[name]} and {page.number} would both be written "
+                         f"to print/{name}: make the layout's file-name pattern include {{page}}")
+        elif name == whole:
+            problems.add(fname, root.start_mark, f"page {page.number}'s print file print/{name} is the whole "
+                         "issue's file name")
+        names.setdefault(name, page.number)
 
 
 def _module(node: yaml.Node, issue_path: Path, layout: Layout | None, problems: Problems) -> Module | None:
@@ -450,8 +513,8 @@ def _module(node: yaml.Node, issue_path: Path, layout: Layout | None, problems: 
     line = node_int(get("line"), fname, problems, 1)
     lines = node_int(get("lines"), fname, problems, 1)
     body_cols = node_int(get("columns", False), fname, problems, 1)
-    box = _flag(get("box", False), fname, problems)
-    vertical = _flag(get("vertical", False), fname, problems)
+    box = node_flag(get("box", False), fname, problems)
+    vertical = node_flag(get("vertical", False), fname, problems)
     if None in (col, span, line, lines):
         return None
     if layout is not None:
@@ -467,13 +530,48 @@ def _module(node: yaml.Node, issue_path: Path, layout: Layout | None, problems: 
                   vertical)
 
 
-def _flag(node: yaml.Node | None, fname: str, problems: Problems) -> bool:
-    if node is None:
-        return False
-    if not (isinstance(node, yaml.ScalarNode) and node.tag.endswith(":bool")):
-        problems.add(fname, node.start_mark, f"expected true or false, got {getattr(node, 'value', node)!r}")
-        return False
-    return node.value in ("true", "True", "TRUE", "yes", "on")
+FILE_FIELDS = ("issue", "code", "date", "page")
+SAFE_NAME = re.compile(r"[A-Za-z0-9\u3400-\u9fff][A-Za-z0-9_.\-\u3400-\u9fff]{0,99}")
+
+
+def _bad_file_name_pattern(pattern: str) -> str | None:
+    """Why a print file-name pattern is unsafe or unusable, or None: plain names inside print/, known fields."""
+    try:
+        parts = list(string.Formatter().parse(pattern))
+    except ValueError as e:
+        return str(e)
+    for _, field_name, spec, _ in parts:
+        if field_name is None:
+            continue
+        if field_name not in FILE_FIELDS:
+            return f"unknown field {{{field_name}}} (fields: {' '.join('{' + f + '}' for f in FILE_FIELDS)})"
+        if spec and not re.fullmatch(r"0?[0-9]{0,2}d?", spec):
+            return f"format '{spec}' for {{{field_name}}} (only widths such as {{page:02d}})"
+    try:
+        sample = pattern.format(issue="2024-01-01", code="CODE", date="20240101", page=1)
+    except (ValueError, TypeError) as e:
+        return str(e)
+    if not sample.endswith(".pdf") or not SAFE_NAME.fullmatch(sample):
+        return (f"gives {sample!r}; a print file name is letters, digits, '-', '_' and '.', ends in .pdf, and "
+                "names no folder")
+    return None
+
+
+def _not_cmyk_output_profile(path: Path) -> str | None:
+    """Why a file is not a CMYK output ICC profile, or None."""
+    try:
+        from PIL import ImageCms
+
+        prof = ImageCms.getOpenProfile(str(path))
+        space = prof.profile.xcolor_space.strip()
+        klass = prof.profile.device_class.strip()
+    except (OSError, ImageCms.PyCMSError, ValueError) as e:
+        return f"not an ICC profile ({e})"
+    if space != "CMYK":
+        return f"an ICC profile for {space}, not CMYK"
+    if klass not in ("prtr", "mntr", "scnr"):
+        return f"an ICC profile of class '{klass}', not an output profile"
+    return None
 
 
 def _check_overlaps(modules: list[Module], fname: str, problems: Problems) -> None:

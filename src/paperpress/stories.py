@@ -9,7 +9,7 @@ import yaml
 
 from .errors import Mark, Problems
 from .normalize import normalize
-from .yamlsrc import check_keys, load_mapping, node_get, node_list, node_str
+from .yamlsrc import check_keys, load_mapping, node_flag, node_get, node_list, node_str
 
 KINDS = ("news", "editors-note", "column", "feature")
 TEXT_FIELDS = ("kicker", "title", "subtitle", "dateline", "byline")
@@ -84,7 +84,7 @@ def _source(fname: str, node: yaml.Node) -> Source:
     # a one-line plain or single-quoted scalar without escapes maps character i to column + i
     # (the C loader gives plain scalars style '' where the Python one gives None)
     one_line = node.start_mark.line == node.end_mark.line
-    style = node.style or ""
+    style = getattr(node, "style", None) or ""
     quoted = style == "'" and "''" not in str(node.value)
     plain = isinstance(node, yaml.ScalarNode) and one_line and (style == "" or quoted)
     col = node.start_mark.column + 1 + (1 if quoted else 0)
@@ -112,10 +112,7 @@ def load_story(path: Path, problems: Problems) -> Story | None:
     kind = node_str(kind_node, fname, problems)
     if kind is not None and kind not in KINDS:
         problems.add(fname, kind_node.start_mark, f"unknown kind '{kind}' (expected one of: {', '.join(KINDS)})")
-    norm_node = node_get(root, "normalize", fname, problems)
-    if norm_node is not None and not (isinstance(norm_node, yaml.ScalarNode) and norm_node.tag.endswith(":bool")):
-        problems.add(fname, norm_node.start_mark, "normalize is true or false")
-    enabled = norm_node is None or norm_node.value in ("true", "True", "yes")
+    enabled = node_flag(node_get(root, "normalize", fname, problems), fname, problems, default=True)
     changes: list[Normalisation] = []
 
     def fix(text: str | None, src: Source) -> str | None:
@@ -132,7 +129,10 @@ def load_story(path: Path, problems: Problems) -> Story | None:
     for f in TEXT_FIELDS:
         node = node_get(root, f, fname, problems)
         values[f] = node_str(node, fname, problems)
-        if node is not None:
+        if values[f] is not None and not values[f].strip():
+            problems.add(fname, node.start_mark, f"blank {f}: leave the field out, or give it text")
+            values[f] = None
+        elif node is not None and values[f] is not None:
             sources[f] = _source(fname, node)
             values[f] = fix(values[f], sources[f])
     paras = []
