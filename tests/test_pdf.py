@@ -184,5 +184,6 @@ def test_shared_glyph_copies_as_its_own_character(project_copy, tmp_path):
                    encoding="utf-8")
     proc = run_cli("build", str(project_copy), "-o", str(tmp_path / "out"))
     assert proc.returncode == 0, proc.stderr
-    for pdf in (print_pdf(tmp_path / "out" / "2024-11-15"), tmp_path / "out" / "2024-11-15" / "screen" / "2024-11-15.pdf"):
+    out = tmp_path / "out" / "2024-11-15"
+    for pdf in (print_pdf(out), out / "screen" / "2024-11-15.pdf"):
         assert "（部首⼀与数字一）" in squash(pdftotext(pdf))
