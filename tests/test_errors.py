@@ -145,7 +145,7 @@ def test_missing_and_unreadable_images(project_copy, tmp_path):
     edit(project_copy, "column: 3, span: 6, line: 40, lines: 23}", "column: 3, span: 3, line: 40, lines: 23}")
     err = build_fails(project_copy, tmp_path / "out")
     assert f"{where(project_copy, 'missing.jpg')}: image file missing.jpg not found" in err
-    assert f"{where(project_copy, 'broken.jpg')}: image file broken.jpg cannot be read" in err
+    assert f"{where(project_copy, 'broken.jpg')}: image file broken.jpg: cannot be read" in err
 
 
 def test_bad_print_settings(project_copy, tmp_path):

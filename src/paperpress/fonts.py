@@ -3,15 +3,87 @@
 from __future__ import annotations
 
 import hashlib
+import json
+import os
+import re
+import struct
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import uharfbuzz as hb
 
 from .errors import Problems
-from .yamlsrc import load_mapping, mapping_items, node_get, node_str
+from .yamlsrc import load_mapping, mapping_items, node_get, node_int, node_str
 
 REQUIRED = ("family", "style", "role", "file", "format")
+FORMATS = {"cff": (b"OTTO",), "truetype": (b"\x00\x01\x00\x00", b"true")}  # sfnt version of each outline format
+SAFE_FILE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]*")
+
+
+def sfnt_problem(path: Path, index: int, fmt: str) -> str | None:
+    """Why face `index` of an OpenType file is not usable as catalogued (missing, other format, cut short)."""
+    try:
+        with path.open("rb") as f:
+            data = f.read(12)
+            size = path.stat().st_size
+            offset = 0
+            if data[:4] == b"ttcf":
+                count = struct.unpack(">I", data[8:12])[0]
+                if index >= count:
+                    return f"face index {index}, but the collection has {count} face(s)"
+                f.seek(12 + 4 * index)
+                offset = struct.unpack(">I", f.read(4))[0]
+            elif index != 0:
+                return f"face index {index}, but the file holds one face (index 0)"
+            f.seek(offset)
+            head = f.read(12)
+            if len(head) < 12:
+                return "not an OpenType font (cut short)"
+            if head[:4] not in FORMATS[fmt]:
+                actual = next((k for k, tags in FORMATS.items() if head[:4] in tags), None)
+                return (f"catalogued as {fmt}, but its outlines are {actual}" if actual
+                        else "not an OpenType font")
+            tables = struct.unpack(">H", head[4:6])[0]
+            directory = f.read(16 * tables)
+            if len(directory) < 16 * tables:
+                return "cut short (its table directory is incomplete)"
+            for i in range(tables):
+                tag, _, t_off, t_len = struct.unpack(">4sIII", directory[16 * i:16 * i + 16])
+                if t_off + t_len > size:
+                    return f"cut short (table '{tag.decode('latin-1').strip()}' runs past the end of the file)"
+    except OSError as e:
+        return f"cannot be read ({e.strerror or e})"
+    return None
+
+
+def _sha256(path: Path) -> str:
+    """A file's sha256, remembered by path, size and mtime in the user's cache so that builds stay fast."""
+    st = path.stat()
+    key = str(path.resolve())
+    stamp = [st.st_size, st.st_mtime_ns]
+    cache_file = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "paperpress" / "sha256.json"
+    try:
+        cache = json.loads(cache_file.read_text(encoding="utf-8"))
+        if not isinstance(cache, dict):
+            cache = {}
+    except (OSError, ValueError):
+        cache = {}
+    hit = cache.get(key)
+    if isinstance(hit, list) and len(hit) == 3 and hit[:2] == stamp:
+        return str(hit[2])
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            digest.update(chunk)
+    cache[key] = [*stamp, digest.hexdigest()]
+    try:  # a cache that cannot be written only costs time
+        cache_file.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache_file.with_name(f".{cache_file.name}.{os.getpid()}")
+        tmp.write_text(json.dumps(cache), encoding="utf-8")
+        os.replace(tmp, cache_file)
+    except OSError:
+        pass
+    return digest.hexdigest()
 LANGUAGE = "zh-Hans"  # the text we set; selects the faces' Simplified Chinese forms
 
 
@@ -124,7 +196,8 @@ class FontBook:
         return face_id in self.faces
 
     @classmethod
-    def load(cls, catalog: Path, problems: Problems, verify: bool = False) -> FontBook:
+    def load(cls, catalog: Path, problems: Problems) -> FontBook:
+        """Read the catalog; every face's file is checked (sha256, face index, format) before it is used."""
         fname = str(catalog)
         root = load_mapping(catalog, problems, "the font catalog (faces: …)")
         faces: dict[str, Face] = {}
@@ -136,20 +209,28 @@ class FontBook:
             values = {}
             for name in REQUIRED:
                 values[name] = node_str(node_get(node, name, fname, problems, required=True), fname, problems)
-            index_node = node_get(node, "index", fname, problems)
-            index = int(index_node.value) if index_node is not None and str(index_node.value).isdigit() else 0
+            index = node_int(node_get(node, "index", fname, problems), fname, problems, 0, 255) or 0
             if None in values.values():
                 continue
             path = catalog.parent / values["file"]
-            if not path.is_file():
-                problems.add(fname, node.start_mark, f"font file {values['file']} of face '{face_id}' not found")
+            if not SAFE_FILE.fullmatch(values["file"] or "") or not path.is_file():
+                problems.add(fname, node.start_mark, f"font file {values['file']} of face '{face_id}' not found "
+                             f"in {catalog.parent} (a plain file name beside the catalog)")
+                continue
+            if values["format"] not in FORMATS:
+                problems.add(fname, node.start_mark, f"face '{face_id}': format '{values['format']}' (expected "
+                             f"one of: {', '.join(FORMATS)})")
                 continue
             sha_node = node_get(node, "sha256", fname, problems)
-            if verify and sha_node is not None:
-                digest = hashlib.sha256(path.read_bytes()).hexdigest()
-                if digest != sha_node.value:
-                    problems.add(fname, sha_node.start_mark,
-                                 f"{values['file']} does not match its sha256 in the catalog")
+            if sha_node is not None and (sha := node_str(sha_node, fname, problems)) is not None:
+                if sha.lower() != _sha256(path):
+                    problems.add(fname, sha_node.start_mark, f"{values['file']} does not match its sha256 in the "
+                                 "catalog: the file changed or is damaged (line breaks would change with it)")
+                    continue
+            why = sfnt_problem(path, index, values["format"])
+            if why is not None:
+                problems.add(fname, node.start_mark, f"face '{face_id}' ({values['file']}): {why}")
+                continue
             faces[face_id] = Face(face_id, values["family"], values["style"], values["role"], path, index,
                                   values["format"])
         return cls(faces, catalog)

@@ -496,15 +496,9 @@ def _module(node: yaml.Node, issue_path: Path, layout: Layout | None, problems: 
     apath = existing(art_node, "article")
     story = load_story(apath, problems) if apath is not None else None
     figure = existing(fig_node, "image")
-    if figure is not None:
-        try:
-            from PIL import Image as PILImage
-
-            with PILImage.open(figure) as im:
-                im.verify()
-        except Exception as e:  # noqa: BLE001 - any decoder error means the file cannot be placed
-            problems.add(fname, fig_node.start_mark, f"image file {figure.name} cannot be read ({e})")
-            figure = None
+    if figure is not None and (why := image_problem(figure)) is not None:
+        problems.add(fname, fig_node.start_mark, f"image file {figure.name}: {why}")
+        figure = None
     caption = node_str(get("caption", False), fname, problems)
     credit = node_str(get("credit", False), fname, problems)
     head = node_str(head_node, fname, problems)
@@ -554,6 +548,44 @@ def _bad_file_name_pattern(pattern: str) -> str | None:
     if not sample.endswith(".pdf") or not SAFE_NAME.fullmatch(sample):
         return (f"gives {sample!r}; a print file name is letters, digits, '-', '_' and '.', ends in .pdf, and "
                 "names no folder")
+    return None
+
+
+IMAGE_FORMATS = ("JPEG", "PNG", "TIFF")
+IMAGE_MODES = ("1", "L", "LA", "P", "RGB", "RGBA", "CMYK")
+MAX_PIXELS = 60_000_000  # 60 megapixels: a 300 ppi photo across a whole broadsheet page is under 30
+MIN_PIXELS = 16  # per side
+
+
+def image_problem(path: Path) -> str | None:
+    """Why a photo cannot be placed, or None: format, size, colour model, truncation, embedded profile."""
+    import io
+
+    from PIL import Image as PILImage
+    from PIL import ImageCms
+
+    try:
+        with PILImage.open(path) as im:
+            if im.format not in IMAGE_FORMATS:
+                return f"a {im.format or 'unknown'} image; photos are JPEG, PNG or TIFF"
+            w, h = im.size
+            if w * h > MAX_PIXELS:
+                return f"{w} × {h} pixels is over the limit of {MAX_PIXELS // 1_000_000} megapixels"
+            if min(w, h) < MIN_PIXELS:
+                return f"{w} × {h} pixels; a photo has at least {MIN_PIXELS} pixels a side"
+            if im.mode not in IMAGE_MODES:
+                return f"pixel mode {im.mode} (expected 8-bit grey, RGB or CMYK)"
+            icc = im.info.get("icc_profile")
+            im.load()  # decodes every pixel: a truncated file fails here, not in the PDF writer
+        if icc:
+            try:
+                ImageCms.ImageCmsProfile(io.BytesIO(icc))
+            except (OSError, ImageCms.PyCMSError) as e:
+                return f"its embedded ICC profile cannot be read ({e})"
+    except PILImage.DecompressionBombError as e:
+        return str(e)
+    except (OSError, ValueError, SyntaxError, EOFError) as e:
+        return f"cannot be read ({e})"
     return None
 
 

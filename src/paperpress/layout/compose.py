@@ -109,6 +109,11 @@ def _figure(page: Page, module: Module, layout: Layout, fonts: FontBook) -> list
     text = (module.caption or "") + (f"（{module.credit}）" if module.credit else "")
     cap_lines = list(set_text(fonts, layout, [(text, style)], width, width).lines) if text else []
     img_lines = module.lines - len(cap_lines) - (1 if cap_lines else 0)
+    where = f"{module.where[0]}:{module.where[1]}:{module.where[2]}"
+    if img_lines < 2:  # the photo needs room above its caption: a collision, not a picture 1 pt tall
+        return [Finding("error", where, f"{module.figure.name}: {module.lines} line(s) hold the caption "
+                        f"({len(cap_lines)} line(s)) but leave no room for the photo; give the module at least "
+                        f"{len(cap_lines) + (1 if cap_lines else 0) + 2} lines")]
     top = grid.band_top(module.line) + layout.pitch // 4
     h = img_lines * layout.pitch - layout.pitch // 4
     with PILImage.open(module.figure) as im:
@@ -122,7 +127,6 @@ def _figure(page: Page, module: Module, layout: Layout, fonts: FontBook) -> list
         crop = (0, (ph - ch) // 2, pw, (ph - ch) // 2 + ch)
     page.items.append(Image(str(module.figure), x0, top, width, h, crop))
     ppi = (crop[2] - crop[0]) * 72000 / width
-    where = f"{module.where[0]}:{module.where[1]}:{module.where[2]}"
     findings = []
     if ppi < layout.print.min_ppi:
         findings.append(Finding("warning", where, f"{module.figure.name}: {ppi:.0f} ppi effective resolution at "
