@@ -45,7 +45,9 @@ class Problems:
     def add(self, file: str, mark: object, message: str) -> None:
         line = getattr(mark, "line", None)
         col = getattr(mark, "column", None)
-        self.items.append(Problem(file, None if line is None else line + 1, None if col is None else col + 1, message))
+        problem = Problem(file, None if line is None else line + 1, None if col is None else col + 1, message)
+        if problem not in self.items:  # one node asked for several fields: one message
+            self.items.append(problem)
 
     def raise_if_any(self) -> None:
         if self.items:

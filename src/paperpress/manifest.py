@@ -488,7 +488,12 @@ def _module(node: yaml.Node, issue_path: Path, layout: Layout | None, problems: 
         if rel is None:
             return None
         target = issue_path.parent / rel
-        if not target.is_file():
+        try:
+            found = target.is_file()
+        except OSError as e:  # a name too long, a loop of links
+            problems.add(fname, n.start_mark, f"{what} file {rel[:80]}: {e.strerror or e}")
+            return None
+        if not found:
             problems.add(fname, n.start_mark, f"{what} file {rel} not found (looked in {target.parent})")
             return None
         return target

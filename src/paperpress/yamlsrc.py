@@ -151,6 +151,8 @@ def node_get(node: yaml.Node | None, key: str, fname: str, problems: Problems,
     if node is None:
         return None
     if not isinstance(node, yaml.MappingNode):
+        if required:
+            problems.add(fname, node.start_mark, "expected a mapping (key: value lines)")
         return None
     for k, v in node.value:
         if k.value == key:
