@@ -251,6 +251,9 @@ def test_unreadable_files(tmp_path, monkeypatch):
     issue = make_project(tmp_path)
     status, err = run("build", str(issue.parent), "-o", str(tmp_path / "out"))
     assert status == 2 and f"{issue.parent}: is a folder, not a file" in err
+    too_long = tmp_path / ("长" * 100) / "issue.yaml"
+    status, err = run("build", str(too_long), "-o", str(tmp_path / "out"))
+    assert status == 2 and f"{too_long}: cannot be read (File name too long)" in err
     real = Path.read_bytes
 
     def denied(self: Path) -> bytes:  # root reads any file: the refusal is simulated for the article

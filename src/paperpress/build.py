@@ -47,8 +47,11 @@ class Project:
     @classmethod
     def find(cls, start: Path) -> Project:
         for d in [start.resolve(), *start.resolve().parents]:
-            if (d / "layouts").is_dir() and (d / "fonts" / "fonts.yaml").is_file():
-                return cls(d)
+            try:
+                if (d / "layouts").is_dir() and (d / "fonts" / "fonts.yaml").is_file():
+                    return cls(d)
+            except OSError:  # a name too long: the manifest read reports it, located
+                continue
         return cls(Path.cwd())
 
 
