@@ -335,3 +335,11 @@ def test_internal_error_is_one_line(tmp_path, monkeypatch):
                                         "it, with the input; --debug shows the traceback)"]
     status, err = run("--debug", "build", str(SAMPLE), "-o", str(tmp_path / "out"))
     assert status == 1 and "Traceback" in err
+
+
+def test_headline_taller_than_its_module(tmp_path):
+    """A module too short for its own headline is a collision (exit 4), said in those words."""
+    issue = make_project(tmp_path)
+    edit(issue, "span: 8, line: 1,  lines: 11}", "span: 8, line: 1,  lines: 2}")
+    status, err = run("build", str(issue), "-o", str(tmp_path / "out"))
+    assert status == 4 and "page 5 training (columns 1–8, lines 1–2): the headline is taller than the module" in err

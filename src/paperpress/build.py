@@ -94,9 +94,14 @@ def misfits(issue: Issue, fits: list[Fit], findings: list[Finding]) -> list[Prob
     for f in fits:
         if f.status == "overset" or f.overflowing_lines:
             file, line, col = where.get((f.page, f.article), (str(issue.path), None, None))
-            what = (f"overset by {f.by_lines} line(s) (≈{f.by_lines * f.chars_per_line} characters): needs "
-                    f"{f.lines_needed} lines, has {max(f.lines_available, 0)}" if f.status == "overset"
-                    else f"{f.overflowing_lines} line(s) wider than the column")
+            if f.lines_available <= 0:
+                what = (f"the headline is taller than the module: no line is left for the body's "
+                        f"{f.lines_needed} lines")
+            elif f.status == "overset":
+                what = (f"overset by {f.by_lines} line(s) (≈{f.by_lines * f.chars_per_line} characters): needs "
+                        f"{f.lines_needed} lines, has {f.lines_available}")
+            else:
+                what = f"{f.overflowing_lines} line(s) wider than the column"
             out.append(Problem(file, line, col, f"page {f.page} {f.article} ({f.module}): {what}"))
     for f in findings:
         if f.severity == "error":
