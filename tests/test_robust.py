@@ -21,8 +21,8 @@ LOCATED = re.compile(r"^error: (?P<file>[^:]+\.(?:yaml|jpg|png|gif|tif|pdf))(?::
 
 
 def make_project(tmp: Path, copy_fonts: bool = False) -> Path:
-    """A throw-away project (layouts, the sample issue; fonts linked, or copied file by file); returns
-    issue.yaml."""
+    """A throw-away project (layouts, the sample issue with its modules pinned; fonts linked, or copied file by
+    file); returns issue.yaml."""
     shutil.copytree(ROOT / "layouts", tmp / "layouts")
     if copy_fonts:
         (tmp / "fonts").mkdir()
@@ -35,7 +35,9 @@ def make_project(tmp: Path, copy_fonts: bool = False) -> Path:
         (tmp / "fonts").symlink_to(ROOT / "fonts")
     (tmp / "profiles").symlink_to(ROOT / "profiles")
     shutil.copytree(SAMPLE.parent, tmp / "issues" / ISSUE_ID)
-    return tmp / "issues" / ISSUE_ID / "issue.yaml"
+    issue = tmp / "issues" / ISSUE_ID / "issue.yaml"
+    shutil.copy(ROOT / "tests" / "data" / "pinned-issue.yaml", issue)
+    return issue
 
 
 def run(*args: str) -> tuple[int, str]:
