@@ -11,6 +11,7 @@ sample: install
 
 test: install
 	$(BIN)/ruff check src tests bench tools
+	$(BIN)/mypy
 	$(BIN)/pytest -q
 
 bench: install

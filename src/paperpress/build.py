@@ -11,10 +11,10 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import typography
+from . import resources, typography
 from .coverage import check_coverage
 from .errors import Problems
-from .fonts import FontBook
+from .fonts import Face, FontBook
 from .layout.compose import Finding, Fit, compose_page
 from .manifest import Issue, load_issue
 from .model import Page
@@ -26,24 +26,44 @@ from .typography import TypoFinding
 
 @dataclass
 class Project:
-    """Where layouts and the font catalog live: the nearest folder above the issue that has both."""
+    """Where layouts and font catalogs come from: a project folder (may be None), then the bundled ones.
 
-    root: Path
+    See resources.py for the order a project folder is found in (--root, PAPERPRESS_ROOT, above the issue).
+    """
+
+    root: Path | None
+    found_by: str = "--root"
 
     @property
     def layouts(self) -> Path:
-        return self.root / "layouts"
+        """The first folder layouts are looked up in (kept for callers that want one)."""
+        return self.layout_dirs[0]
 
     @property
     def catalog(self) -> Path:
-        return self.root / "fonts" / "fonts.yaml"
+        return self.catalogs[0]
+
+    @property
+    def layout_dirs(self) -> list[Path]:
+        own = [self.root / "layouts"] if self.root is not None and (self.root / "layouts").is_dir() else []
+        return [*own, resources.bundled_layouts()]
+
+    @property
+    def catalogs(self) -> list[Path]:
+        own = self.root / "fonts" / "fonts.yaml" if self.root is not None else None
+        return [*([own] if own is not None and own.is_file() else []), resources.bundled_catalog()]
 
     @classmethod
-    def find(cls, start: Path) -> Project:
-        for d in [start.resolve(), *start.resolve().parents]:
-            if (d / "layouts").is_dir() and (d / "fonts" / "fonts.yaml").is_file():
-                return cls(d)
-        return cls(Path.cwd())
+    def find(cls, start: Path | None, root: Path | None = None) -> Project:
+        found, how = resources.find_root(start, root)
+        return cls(found, how)
+
+    def fontbook(self, problems: Problems) -> FontBook:
+        """Every catalog's faces; a face id of the project's own catalog wins over a bundled one."""
+        faces: dict[str, Face] = {}
+        for catalog in reversed(self.catalogs):
+            faces.update(FontBook.load(catalog, problems).faces)
+        return FontBook(faces, self.catalog)
 
 
 @dataclass
@@ -63,8 +83,8 @@ def load(issue_path: Path, project: Project | None = None) -> tuple[Issue, FontB
     """Read everything the build needs; raise InputError with every problem found."""
     project = project or Project.find(issue_path.parent)
     problems = Problems()
-    fonts = FontBook.load(project.catalog, problems)
-    issue = load_issue(issue_path, fonts, project.layouts, problems)
+    fonts = project.fontbook(problems)
+    issue = load_issue(issue_path, fonts, project.layout_dirs, problems)
     if issue is not None:
         check_coverage(issue, fonts, problems)
     problems.raise_if_any()
