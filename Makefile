@@ -12,7 +12,7 @@ sample: install
 test: install
 	$(BIN)/ruff check src tests bench tools
 	$(BIN)/mypy
-	$(BIN)/pytest -q
+	PAPERPRESS_WHEEL_TEST=1 $(BIN)/pytest -q
 
 bench: install
 	@$(BIN)/pip install -q --disable-pip-version-check -e '.[test,bench]'

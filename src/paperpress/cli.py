@@ -11,6 +11,8 @@ from .errors import InputError
 
 
 def main(argv: list[str] | None = None) -> int:
+    if _quiet(argv):
+        return _quietly(argv)
     parser = argparse.ArgumentParser(prog="paperpress", description="Typeset a Chinese newspaper issue.")
     _add_global_options(parser)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -105,8 +107,22 @@ def _add_global_options(parser: argparse.ArgumentParser) -> None:
     from . import __version__
 
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    parser.add_argument("-q", "--quiet", action="count", default=0, help="print only problems")
+    parser.add_argument("-q", "--quiet", action="count", default=0, help="print only problems (nothing on stdout)")
     parser.add_argument("-v", "--verbose", action="count", default=0, help="say more (where layouts/fonts come from)")
+
+
+def _quiet(argv: list[str] | None) -> bool:
+    return any(a in ("-q", "--quiet") for a in (sys.argv[1:] if argv is None else argv))
+
+
+def _quietly(argv: list[str] | None) -> int:
+    """-q: the same command with its ordinary output (stdout) silenced; problems on stderr still print."""
+    import contextlib
+    import os
+
+    rest = [a for a in (sys.argv[1:] if argv is None else argv) if a not in ("-q", "--quiet")]
+    with open(os.devnull, "w") as null, contextlib.redirect_stdout(null):
+        return main(rest)
 
 
 def _add_project_commands(sub: argparse._SubParsersAction, *issue_commands: argparse.ArgumentParser) -> None:
