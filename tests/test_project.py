@@ -132,3 +132,38 @@ def test_quiet_and_verbose(tmp_path):
     loud = run_cli("-v", "build", str(SAMPLE), "-o", str(tmp_path / "v"))
     assert loud.returncode == 0 and "files in" in loud.stdout
     assert f"project: {ROOT} (above the issue)" in loud.stderr
+
+
+def test_progress_bar_only_on_a_terminal_and_only_for_several_pages():
+    import io
+
+    from paperpress.console import Progress
+
+    class Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    plain = io.StringIO()
+    bar = Progress(plain)
+    for i in range(1, 5):
+        bar(i, 4)
+    assert plain.getvalue() == ""  # not a terminal: silent
+    tty = Tty()
+    bar = Progress(tty, width=4)
+    for i in range(1, 5):
+        bar(i, 4)
+    assert tty.getvalue() == "\r[#...] 1/4\r[##..] 2/4\r[###.] 3/4\r[####] 4/4\n"
+    one_page = Tty()
+    Progress(one_page)(1, 2)
+    assert one_page.getvalue() == ""
+    quiet = Tty()
+    Progress(quiet, enabled=False)(1, 4)
+    assert quiet.getvalue() == ""
+
+
+def test_build_reports_progress_per_page(sample_built):
+    from paperpress.build import build
+
+    calls: list[tuple[int, int]] = []
+    build(SAMPLE, progress=lambda done, total: calls.append((done, total)))
+    assert calls == [(1, 2), (2, 2)]  # the sample has one page: laid out, rendered

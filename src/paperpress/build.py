@@ -8,6 +8,7 @@ import os
 import shutil
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -97,8 +98,11 @@ def file_name(issue: Issue, page: Page, pattern: str) -> str:
     return pattern.format(issue=issue.id, code=issue.code, date=f"{issue.date:%Y%m%d}", page=page.number)
 
 
-def build(issue_path: Path, project: Project | None = None, pdfx: str | None = None) -> Built:
-    """Read, lay out and render an issue in memory; pdfx overrides the layouts' PDF/X flavour."""
+def build(issue_path: Path, project: Project | None = None, pdfx: str | None = None,
+          progress: Callable[[int, int], None] | None = None) -> Built:
+    """Read, lay out and render an issue in memory; pdfx overrides the layouts' PDF/X flavour.
+
+    progress(done, total) is called as each page is laid out and as each print page is rendered."""
     t0 = time.perf_counter()
     issue, fonts = load(issue_path, project)
     t1 = time.perf_counter()
@@ -106,11 +110,14 @@ def build(issue_path: Path, project: Project | None = None, pdfx: str | None = N
     # a build time only where a layout asks for a slug line: otherwise builds stay byte-identical
     built_at = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%MZ") if any(
         spec.layout.print.slug for spec in issue.pages) else ""
+    steps = 2 * len(issue.pages)
     for spec in issue.pages:
         page, page_fits, page_findings = compose_page(spec, issue, fonts, built_at)
         pages.append(page)
         fits += page_fits
         findings += page_findings
+        if progress is not None:
+            progress(len(pages), steps)
     stories = [m.story for spec in issue.pages for m in spec.modules if m.story is not None]
     rule_sets = [spec.layout.rules for spec in issue.pages]
     built = Built(issue, pages, fits, findings, typography=typography.check(pages, stories, fonts, rule_sets))
@@ -127,6 +134,8 @@ def build(issue_path: Path, project: Project | None = None, pdfx: str | None = N
         name = f"print/{file_name(issue, page, ps.file_name)}"
         page_profile = print_profile(pdfx or ps.pdfx)
         built.files[name] = render([page], fonts, page_profile, meta)
+        if progress is not None:
+            progress(len(issue.pages) + len(built.page_files) + 1, steps)
         built.page_files.append(name)
         checks.append((name, Rules(page_profile.pdfx or "PDF/X-4", ps.ink_limit)))
     whole = Meta(title, issue.date, keywords=articles, intent=settings.intent)

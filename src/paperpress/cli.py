@@ -39,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     start = time.perf_counter()
     try:
         pdfx = {"x4": "PDF/X-4", "x1a": "PDF/X-1a:2001", None: None}[getattr(args, "pdfx", None)]
-        built = build(args.issue, project=_project(args), pdfx=pdfx)
+        built = build(args.issue, project=_project(args), pdfx=pdfx, progress=_progress(args))
     except InputError as e:
         _print_problems(e.problems)
         return 2
@@ -145,6 +145,12 @@ def _project(args: argparse.Namespace):  # -> build.Project
     if args.verbose and not args.quiet:
         print(f"project: {project.root or '(none: bundled only)'} ({project.found_by})", file=sys.stderr)
     return project
+
+
+def _progress(args: argparse.Namespace):  # -> console.Progress
+    from .console import Progress
+
+    return Progress(sys.stderr, enabled=not args.quiet)
 
 
 def _print_problems(problems: list) -> None:

@@ -71,3 +71,29 @@ def coverage_summary(unicodes: set[int]) -> str:
     gb = sum(ord(c) in unicodes for c in GB2312_HANZI)
     uro = sum(0x4E00 <= u <= 0x9FFF for u in unicodes)
     return f"GB 2312 hanzi {gb}/{len(GB2312_HANZI)}, CJK Unified {uro}/20992, {len(unicodes)} code points"
+
+
+class Progress:
+    """A progress bar on stderr for multi-page builds; silent when the stream is not a terminal or when quiet."""
+
+    def __init__(self, stream: TextIO | None = None, enabled: bool = True, width: int = 30):
+        self.stream = stream or sys.stderr
+        self.enabled = enabled and hasattr(self.stream, "isatty") and self.stream.isatty()
+        self.width = width
+        self.shown = False
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.enabled or total <= 2:  # one page is two steps: no bar for a single page
+            return
+        filled = self.width * done // total
+        self.stream.write(f"\r[{'#' * filled}{'.' * (self.width - filled)}] {done}/{total}")
+        self.stream.flush()
+        self.shown = True
+        if done >= total:
+            self.close()
+
+    def close(self) -> None:
+        if self.shown:
+            self.stream.write("\n")
+            self.stream.flush()
+            self.shown = False
