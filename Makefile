@@ -11,7 +11,8 @@ sample: install
 
 test: install
 	$(BIN)/ruff check src tests bench tools
-	$(BIN)/pytest -q
+	$(BIN)/mypy
+	PAPERPRESS_WHEEL_TEST=1 $(BIN)/pytest -q
 
 bench: install
 	@$(BIN)/pip install -q --disable-pip-version-check -e '.[test,bench]'

@@ -53,21 +53,21 @@ def test_missing_and_unknown_fields_all_at_once(project_copy, tmp_path):
     edit(project_copy, "    editor:", "    editr:")
     err = build_fails(project_copy, tmp_path / "out")
     assert "missing field 'paper'" in err
-    assert f"{where(project_copy, 'editr')}: unknown field 'editr'" in err
+    assert f"{where(project_copy, 'editr')}: error: unknown field 'editr'" in err
 
 
 def test_missing_article_file(project_copy, tmp_path):
     """A module naming an article file that does not exist is located at that name."""
     edit(project_copy, "articles/training.yaml", "articles/trainig.yaml")
     err = build_fails(project_copy, tmp_path / "out")
-    assert f"{where(project_copy, 'articles/trainig.yaml')}: article file articles/trainig.yaml not found" in err
+    assert f"{where(project_copy, 'articles/trainig.yaml')}: error: article file articles/trainig.yaml not found" in err
 
 
 def test_unknown_layout(project_copy, tmp_path):
     """An unknown layout name is located and the known ones are listed."""
     edit(project_copy, "layout: broadsheet", "layout: tabloid")
     err = build_fails(project_copy, tmp_path / "out")
-    assert f"{where(project_copy, 'tabloid')}: unknown layout 'tabloid' (known: a3-5col, broadsheet" in err
+    assert f"{where(project_copy, 'tabloid')}: error: unknown layout 'tabloid' (known: a3-5col, broadsheet" in err
 
 
 def test_unknown_style_and_font(project_copy, tmp_path):
@@ -76,8 +76,8 @@ def test_unknown_style_and_font(project_copy, tmp_path):
     edit(lay, "  body: body ", "  body: bodytext ")
     edit(lay, "{font: kai-regular, size: 12pt,", "{font: kai-bold, size: 12pt,")
     err = build_fails(project_copy, tmp_path / "out")
-    assert f"{where(lay, 'bodytext')}: unknown style 'bodytext'" in err
-    assert f"{where(lay, 'kai-bold')}: unknown font 'kai-bold'" in err
+    assert f"{where(lay, 'bodytext')}: error: unknown style 'bodytext'" in err
+    assert f"{where(lay, 'kai-bold')}: error: unknown font 'kai-bold'" in err
 
 
 def test_module_outside_the_grid(project_copy, tmp_path):
@@ -99,7 +99,7 @@ def test_character_no_font_has(project_copy, tmp_path):
     path = article(project_copy, "training")
     edit(path, "11月4日至6日", "11月4日\U0001F600至6日")
     err = build_fails(project_copy, tmp_path / "out")
-    assert f"{where(path, chr(0x1F600))}: character '\U0001F600' (U+1F600)" in err
+    assert f"{where(path, chr(0x1F600))}: error: character '\U0001F600' (U+1F600)" in err
     assert "article 'training'" in err
 
 
@@ -109,7 +109,7 @@ def test_bad_article_fields(project_copy, tmp_path):
     edit(path, "kind: column", "kind: colum")
     edit(path, "**一、强化组织领导，构建高效推进机制。**", "**一、强化组织领导，构建高效推进机制。")
     err = build_fails(project_copy, tmp_path / "out")
-    assert f"{where(path, 'colum')}: unknown kind 'colum'" in err
+    assert f"{where(path, 'colum')}: error: unknown kind 'colum'" in err
     assert "unclosed ** (bold run-in) marker" in err
 
 
@@ -144,8 +144,8 @@ def test_missing_and_unreadable_images(project_copy, tmp_path):
          "      - {article: articles/river-patrol.yaml,")
     edit(project_copy, "column: 3, span: 6, line: 40, lines: 23}", "column: 3, span: 3, line: 40, lines: 23}")
     err = build_fails(project_copy, tmp_path / "out")
-    assert f"{where(project_copy, 'missing.jpg')}: image file missing.jpg not found" in err
-    assert f"{where(project_copy, 'broken.jpg')}: image file broken.jpg: cannot be read" in err
+    assert f"{where(project_copy, 'missing.jpg')}: error: image file missing.jpg not found" in err
+    assert f"{where(project_copy, 'broken.jpg')}: error: image file broken.jpg: cannot be read" in err
 
 
 def test_bad_print_settings(project_copy, tmp_path):
@@ -154,8 +154,8 @@ def test_bad_print_settings(project_copy, tmp_path):
     edit(lay, "pdfx: PDF/X-4 ", "pdfx: PDF/X-3 ")
     edit(lay, "profile: profiles/CGATS-TR002-SNAP-newsprint.icc", "profile: profiles/none.icc")
     err = build_fails(project_copy, tmp_path / "out")
-    assert f"{where(lay, 'PDF/X-3')}: unknown PDF/X version 'PDF/X-3'" in err
-    assert f"{where(lay, 'profiles/none.icc')}: output profile profiles/none.icc not found" in err
+    assert f"{where(lay, 'PDF/X-3')}: error: unknown PDF/X version 'PDF/X-3'" in err
+    assert f"{where(lay, 'profiles/none.icc')}: error: output profile profiles/none.icc not found" in err
 
 
 def test_flags_must_be_true_or_false(project_copy, tmp_path):
@@ -164,5 +164,5 @@ def test_flags_must_be_true_or_false(project_copy, tmp_path):
     art = article(project_copy, "training")
     edit(art, "kind: news", "kind: news\nnormalize: sometimes")
     err = build_fails(project_copy, tmp_path / "out")
-    assert f"{where(project_copy, 'yes please')}: expected true or false" in err
-    assert f"{where(art, 'sometimes')}: expected true or false" in err
+    assert f"{where(project_copy, 'yes please')}: error: expected true or false" in err
+    assert f"{where(art, 'sometimes')}: error: expected true or false" in err

@@ -16,7 +16,7 @@ from paperpress.cli import main
 from tests.conftest import ROOT, SAMPLE, run_cli
 
 ISSUE_ID = "2024-11-15"
-LOCATED = re.compile(r"^error: (?P<file>[^:]+\.(?:yaml|jpg|png|gif|tif|pdf))(?::(?P<line>\d+):(?P<col>\d+))?: ",
+LOCATED = re.compile(r"^(?P<file>[^:\n]+\.(?:yaml|jpg|png|gif|tif|pdf))(?::(?P<line>\d+):(?P<col>\d+))?: error: ",
                      re.M)
 
 
@@ -252,10 +252,10 @@ def test_unreadable_files(tmp_path, monkeypatch):
     """A manifest path that is a folder, and a file the system will not let us read, are located errors."""
     issue = make_project(tmp_path)
     status, err = run("build", str(issue.parent), "-o", str(tmp_path / "out"))
-    assert status == 2 and f"{issue.parent}: is a folder, not a file" in err
+    assert status == 2 and f"{issue.parent}: error: is a folder, not a file" in err
     too_long = tmp_path / ("长" * 100) / "issue.yaml"
     status, err = run("build", str(too_long), "-o", str(tmp_path / "out"))
-    assert status == 2 and f"{too_long}: cannot be read (File name too long)" in err
+    assert status == 2 and f"{too_long}: error: cannot be read (File name too long)" in err
     real = Path.read_bytes
 
     def denied(self: Path) -> bytes:  # root reads any file: the refusal is simulated for the article
@@ -265,7 +265,7 @@ def test_unreadable_files(tmp_path, monkeypatch):
 
     monkeypatch.setattr(Path, "read_bytes", denied)
     status, err = run("build", str(issue), "-o", str(tmp_path / "out"))
-    assert status == 2 and "training.yaml: cannot be read (Permission denied)" in err
+    assert status == 2 and "training.yaml: error: cannot be read (Permission denied)" in err
 
 
 @pytest.mark.parametrize("where", ["issue folder", "inside the issue", "issues", "layouts", "fonts", "profiles",
@@ -306,7 +306,7 @@ def test_overset_is_an_error_and_nothing_is_written(tmp_path):
     status, err = run("build", str(issue), "-o", str(tmp_path / "out"))
     assert status == 4, err
     line = next(i for i, t in enumerate(issue.read_text(encoding="utf-8").splitlines(), 1) if "air-dispatch" in t)
-    assert re.search(rf"{re.escape(str(issue))}:{line}:\d+: page 5 air-dispatch \(columns 6–8, lines 12–39\): "
+    assert re.search(rf"{re.escape(str(issue))}:{line}:\d+: error: page 5 air-dispatch \(columns 6–8, lines 12–39\): "
                      r"overset by \d+ line\(s\) \(≈\d+ characters\)", err), err
     assert not (tmp_path / "out").exists()
     status, out = run("check", str(issue))

@@ -13,14 +13,14 @@ import shutil
 import signal
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import typography
+from . import resources, typography
 from .coverage import check_coverage
 from .errors import InputError, Problem, Problems
-from .fonts import FontBook
+from .fonts import Face, FontBook
 from .layout.compose import Finding, Fit, compose_page
 from .manifest import Issue, load_issue, print_file_name
 from .model import Page
@@ -32,27 +32,44 @@ from .typography import TypoFinding
 
 @dataclass
 class Project:
-    """Where layouts and the font catalog live: the nearest folder above the issue that has both."""
+    """Where layouts and font catalogs come from: a project folder (may be None), then the bundled ones.
 
-    root: Path
+    See resources.py for the order a project folder is found in (--root, PAPERPRESS_ROOT, above the issue).
+    """
+
+    root: Path | None
+    found_by: str = "--root"
 
     @property
     def layouts(self) -> Path:
-        return self.root / "layouts"
+        """The first folder layouts are looked up in (kept for callers that want one)."""
+        return self.layout_dirs[0]
 
     @property
     def catalog(self) -> Path:
-        return self.root / "fonts" / "fonts.yaml"
+        return self.catalogs[0]
+
+    @property
+    def layout_dirs(self) -> list[Path]:
+        own = [self.root / "layouts"] if self.root is not None and (self.root / "layouts").is_dir() else []
+        return [*own, resources.bundled_layouts()]
+
+    @property
+    def catalogs(self) -> list[Path]:
+        own = self.root / "fonts" / "fonts.yaml" if self.root is not None else None
+        return [*([own] if own is not None and own.is_file() else []), resources.bundled_catalog()]
 
     @classmethod
-    def find(cls, start: Path) -> Project:
-        for d in [start.resolve(), *start.resolve().parents]:
-            try:
-                if (d / "layouts").is_dir() and (d / "fonts" / "fonts.yaml").is_file():
-                    return cls(d)
-            except OSError:  # a name too long: the manifest read reports it, located
-                continue
-        return cls(Path.cwd())
+    def find(cls, start: Path | None, root: Path | None = None) -> Project:
+        found, how = resources.find_root(start, root)
+        return cls(found, how)
+
+    def fontbook(self, problems: Problems) -> FontBook:
+        """Every catalog's faces; a face id of the project's own catalog wins over a bundled one."""
+        faces: dict[str, Face] = {}
+        for catalog in reversed(self.catalogs):
+            faces.update(FontBook.load(catalog, problems).faces)
+        return FontBook(faces, self.catalog)
 
 
 @dataclass
@@ -74,8 +91,8 @@ def load(issue_path: Path, project: Project | None = None) -> tuple[Issue, FontB
     """Read everything the build needs; raise InputError with every problem found."""
     project = project or Project.find(issue_path.parent)
     problems = Problems()
-    fonts = FontBook.load(project.catalog, problems)
-    issue = load_issue(issue_path, fonts, project.layouts, problems)
+    fonts = project.fontbook(problems)
+    issue = load_issue(issue_path, fonts, project.layout_dirs, problems)
     if issue is not None:
         check_coverage(issue, fonts, problems)
     problems.raise_if_any()
@@ -103,21 +120,22 @@ def misfits(issue: Issue, fits: list[Fit], findings: list[Finding]) -> list[Prob
             else:
                 what = f"{f.overflowing_lines} line(s) wider than the column"
             out.append(Problem(file, line, col, f"page {f.page} {f.article} ({f.module}): {what}"))
-    for f in findings:
-        if f.severity == "error":
-            file, _, rest = f.where.partition(":")
-            line, _, col = rest.partition(":")
-            out.append(Problem(file, int(line) if line.isdigit() else None, int(col) if col.isdigit() else None,
-                               f.message))
+    for finding in findings:
+        if finding.severity == "error":
+            name, _, rest = finding.where.partition(":")
+            row, _, column = rest.partition(":")
+            out.append(Problem(name, int(row) if row.isdigit() else None,
+                               int(column) if column.isdigit() else None, finding.message))
     return out
 
 
 def build(issue_path: Path, project: Project | None = None, pdfx: str | None = None,
-          allow_overset: bool = False) -> Built:
+          allow_overset: bool = False, progress: Callable[[int, int], None] | None = None) -> Built:
     """Read, lay out and render an issue in memory; pdfx overrides the layouts' PDF/X flavour.
 
     Copy that does not fit raises DoesNotFit, unless allow_overset: then the build goes on without print PDFs
-    (a plate with text missing never leaves the building), and the screen PDF marks each module."""
+    (a plate with text missing never leaves the building), and the screen PDF marks each module.
+    progress(done, total) is called as each page is laid out and as each print page is rendered."""
     t0 = time.perf_counter()
     issue, fonts = load(issue_path, project)
     t1 = time.perf_counter()
@@ -125,11 +143,14 @@ def build(issue_path: Path, project: Project | None = None, pdfx: str | None = N
     # a build time only where a layout asks for a slug line: otherwise builds stay byte-identical
     built_at = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%MZ") if any(
         spec.layout.print.slug for spec in issue.pages) else ""
+    steps = 2 * len(issue.pages)
     for spec in issue.pages:
         page, page_fits, page_findings = compose_page(spec, issue, fonts, built_at)
         pages.append(page)
         fits += page_fits
         findings += page_findings
+        if progress is not None:
+            progress(len(pages), steps)
     stories = [m.story for spec in issue.pages for m in spec.modules if m.story is not None]
     rule_sets = [spec.layout.rules for spec in issue.pages]
     built = Built(issue, pages, fits, findings, typography=typography.check(pages, stories, fonts, rule_sets))
@@ -154,6 +175,8 @@ def build(issue_path: Path, project: Project | None = None, pdfx: str | None = N
             continue
         page_profile = print_profile(pdfx or ps.pdfx)
         built.files[name] = render([page], fonts, page_profile, meta)
+        if progress is not None:
+            progress(len(issue.pages) + len(built.page_files), steps)
         checks.append((name, Rules(page_profile.pdfx or "PDF/X-4", ps.ink_limit)))
     whole = Meta(title, issue.date, keywords=articles, intent=settings.intent)
     if len(pages) > 1 and not built.misfits:
@@ -235,8 +258,11 @@ def report(built: Built) -> dict:
 
 def protected_folders(issue: Issue, project: Project) -> list[Path]:
     """What a build reads and must never write into, replace or delete: sources, layouts, fonts, profiles."""
-    return [issue.path.parent.resolve(), project.layouts.resolve(), project.catalog.parent.resolve(),
-            (project.root / "profiles").resolve()]
+    folders = [issue.path.parent, *project.layout_dirs, *(c.parent for c in project.catalogs),
+               resources.bundled_profiles()]
+    if project.root is not None:
+        folders += [project.root / "layouts", project.root / "fonts", project.root / "profiles"]
+    return [Path(str(f)).resolve() for f in folders]
 
 
 def check_output_folder(out_dir: Path, issue: Issue, project: Project) -> None:

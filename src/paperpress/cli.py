@@ -25,8 +25,11 @@ def _on_sigterm(signum: int, frame: object) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    if _quiet(argv):
+        return _quietly(argv)
     parser = argparse.ArgumentParser(prog="paperpress", description="Typeset a Chinese newspaper issue.")
     parser.add_argument("--debug", action="store_true", help="show a Python traceback on an internal error")
+    _add_global_options(parser)
     sub = parser.add_subparsers(dest="command", required=True)
     b = sub.add_parser("build", help="typeset an issue and write its PDFs and report")
     b.add_argument("issue", type=Path, help="issues/<id>/issue.yaml")
@@ -42,11 +45,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--pdfx", choices=["x4", "x1a"], default="x4")
     p.add_argument("--ink-limit", type=int, default=300, help="total ink limit in percent (default 300)")
     p.add_argument("--min-bleed", type=float, default=3.0, help="minimum bleed in mm (default 3)")
+    _add_project_commands(sub, b, c)
     args = parser.parse_args(argv)
     previous = signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         if args.command == "preflight":
             return _preflight(args)
+        if args.command in ("layouts", "fonts"):
+            return _list_resources(args)
         return _build(args)
     except KeyboardInterrupt:
         print("paperpress: interrupted; nothing was left half-written", file=sys.stderr)
@@ -65,20 +71,21 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _problems(problems: list, what: str) -> None:
-    for p in problems:
-        print(f"error: {p}", file=sys.stderr)
-    print(f"{len(problems)} problem(s){what}", file=sys.stderr)
+    from .console import print_problems
+
+    print_problems(problems, sys.stderr, what)
 
 
 def _build(args: argparse.Namespace) -> int:
-    from .build import DoesNotFit, Project, WriteError, build, check_output_folder, write_atomically
+    from .build import DoesNotFit, WriteError, build, check_output_folder, write_atomically
 
     start = time.perf_counter()
     checking = args.command == "check"
     try:
         pdfx = {"x4": "PDF/X-4", "x1a": "PDF/X-1a:2001", None: None}[getattr(args, "pdfx", None)]
-        project = Project.find(args.issue.parent)
-        built = build(args.issue, project, pdfx=pdfx, allow_overset=checking or args.allow_overset)
+        project = _project(args)
+        built = build(args.issue, project, pdfx=pdfx, allow_overset=checking or args.allow_overset,
+                      progress=_progress(args))
         if not checking:
             check_output_folder(args.output, built.issue, project)
     except DoesNotFit as e:
@@ -153,6 +160,97 @@ def _preflight(args: argparse.Namespace) -> int:
         errors += n
         print(f"{path}: {'passed' if n == 0 else f'{n} error(s)'} ({rules.pdfx}, ink ≤ {rules.ink_limit}%)")
     return 1 if errors else 0
+
+
+# --- project folders, listings, verbosity and problem printing (issue 10) -------------------------------------
+
+
+def _add_global_options(parser: argparse.ArgumentParser) -> None:
+    from . import __version__
+
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("-q", "--quiet", action="count", default=0, help="print only problems (nothing on stdout)")
+    parser.add_argument("-v", "--verbose", action="count", default=0, help="say more (where layouts/fonts come from)")
+
+
+def _quiet(argv: list[str] | None) -> bool:
+    return any(a in ("-q", "--quiet") for a in (sys.argv[1:] if argv is None else argv))
+
+
+def _quietly(argv: list[str] | None) -> int:
+    """-q: the same command with its ordinary output (stdout) silenced; problems on stderr still print."""
+    import contextlib
+    import os
+
+    rest = [a for a in (sys.argv[1:] if argv is None else argv) if a not in ("-q", "--quiet")]
+    with open(os.devnull, "w") as null, contextlib.redirect_stdout(null):
+        return main(rest)
+
+
+def _add_project_commands(sub: argparse._SubParsersAction, *issue_commands: argparse.ArgumentParser) -> None:
+    """--root on the commands that read an issue; `layouts` and `fonts` list what a build can use."""
+    root_help = ("the project folder with its own layouts/ and fonts/fonts.yaml (default: $PAPERPRESS_ROOT, "
+                 "else the nearest folder above the issue that has them; the bundled ones come after)")
+    for c in issue_commands:
+        c.add_argument("--root", type=Path, help=root_help)
+    for name, what in (("layouts", "list the layouts a build can use and where each comes from"),
+                       ("fonts", "list the font faces a build can use, where each comes from, and their coverage")):
+        p = sub.add_parser(name, help=what)
+        p.add_argument("--root", type=Path, help=root_help)
+        p.add_argument("issue", type=Path, nargs="?", help="find the project folder above this issue (optional)")
+
+
+def _project(args: argparse.Namespace):  # -> build.Project
+    from .build import Project
+
+    project = Project.find(args.issue.parent, getattr(args, "root", None))
+    if args.verbose and not args.quiet:
+        print(f"project: {project.root or '(none: bundled only)'} ({project.found_by})", file=sys.stderr)
+    return project
+
+
+def _progress(args: argparse.Namespace):  # -> console.Progress
+    from .console import Progress
+
+    return Progress(sys.stderr, enabled=not args.quiet)
+
+
+def _print_problems(problems: list) -> None:
+    from .console import print_problems
+
+    print_problems(problems, sys.stderr)
+
+
+def _list_resources(args: argparse.Namespace) -> int:
+    from .build import Project
+    from .console import coverage_summary
+    from .errors import Problems
+    from .fonts import FontBook
+
+    start = args.issue.parent if args.issue is not None else Path.cwd()  # the cwd only stands in for an issue
+    project = Project.find(start, args.root)
+    print(f"project: {project.root} (by {project.found_by}), then bundled" if project.root else "bundled only")
+    if args.command == "layouts":
+        seen: set[str] = set()
+        for d in project.layout_dirs:
+            for f in sorted(d.glob("*.yaml")):
+                shadowed = " (overridden above)" if f.stem in seen else ""
+                seen.add(f.stem)
+                print(f"{f.stem:16} {f}{shadowed}")
+        return 0
+    problems = Problems()
+    seen = set()
+    for catalog in project.catalogs:
+        book = FontBook.load(catalog, problems)
+        for face_id, face in book.faces.items():
+            shadowed = " (overridden above)" if face_id in seen else ""
+            seen.add(face_id)
+            print(f"{face_id:16} {face.family} {face.style}  {face.path}{shadowed}")
+            print(f"{'':16} {coverage_summary(set(face.hb_face.unicodes))}")
+    if problems:
+        _print_problems(problems.items)
+        return 2
+    return 0
 
 
 if __name__ == "__main__":

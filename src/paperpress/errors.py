@@ -11,6 +11,7 @@ class Problem:
     line: int | None
     column: int | None
     message: str
+    hint: str | None = None  # e.g. "did you mean 'title'?", printed on its own line under the source
 
     def __str__(self) -> str:
         where = self.file
@@ -42,10 +43,11 @@ class Problems:
     def __init__(self) -> None:
         self.items: list[Problem] = []
 
-    def add(self, file: str, mark: object, message: str) -> None:
+    def add(self, file: str, mark: object, message: str, hint: str | None = None) -> None:
         line = getattr(mark, "line", None)
         col = getattr(mark, "column", None)
-        problem = Problem(file, None if line is None else line + 1, None if col is None else col + 1, message)
+        problem = Problem(file, None if line is None else line + 1, None if col is None else col + 1, message,
+                          hint)
         if problem not in self.items:  # one node asked for several fields: one message
             self.items.append(problem)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import string
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from .fonts import FontBook
 from .linebreak.breaker import HOUSE_STYLES
 from .linebreak.rules_zh import CLOSING, MIDDLE, OPENING
 from .model import BLACK, CMYK
+from .resources import profile_candidates
 from .stories import Story, load_story
 from .units import parse_length
 from .yamlsrc import (
@@ -28,6 +30,7 @@ from .yamlsrc import (
     node_number,
     node_str,
 )
+from .yamlsrc import did_you_mean as _did_you_mean
 
 FULL_WIDTH_MARKS = OPENING | CLOSING | MIDDLE
 STYLE_FIELDS = {"font", "size", "leading", "color", "marks-font"}
@@ -350,7 +353,8 @@ def _print_settings(node: yaml.Node | None, path: Path, problems: Problems) -> P
         registry = node_str(get(inode, "registry"), fname, problems) or "http://www.color.org"
         info = node_str(get(inode, "info"), fname, problems) or (cond or "")
         if prof is not None:
-            ppath = (path.parent.parent / prof) if not Path(prof).is_absolute() else Path(prof)
+            candidates = profile_candidates(prof, path)
+            ppath = next((p for p in candidates if p.is_file()), candidates[0])
             if not ppath.is_file():
                 problems.add(fname, pnode.start_mark, f"output profile {prof} not found (looked at {ppath})")
             elif (why := _not_cmyk_output_profile(ppath)) is not None:
@@ -368,7 +372,7 @@ def _print_settings(node: yaml.Node | None, path: Path, problems: Problems) -> P
     return PrintSettings(pdfx, intent, ink or defaults.ink_limit, ppi or defaults.min_ppi, file_name, slug)
 
 
-def load_issue(path: Path, fonts: FontBook, layouts_dir: Path, problems: Problems) -> Issue | None:
+def load_issue(path: Path, fonts: FontBook, layouts_dir: Path | Sequence[Path], problems: Problems) -> Issue | None:
     fname = str(path)
     root = load_mapping(path, problems, "an issue manifest (paper:, date:, pages: …)")
     if root is None:
@@ -421,11 +425,14 @@ def load_issue(path: Path, fonts: FontBook, layouts_dir: Path, problems: Problem
             lname = None
         if lname is not None:
             if lname not in layouts:
-                lpath = layouts_dir / f"{lname}.yaml"
+                dirs = [layouts_dir] if isinstance(layouts_dir, Path) else list(layouts_dir)
+                lpath = next((p for d in dirs if (p := d / f"{lname}.yaml").is_file()), dirs[0] / f"{lname}.yaml")
                 if not lpath.is_file():
-                    known = sorted(p.stem for p in layouts_dir.glob("*.yaml"))
+                    known = sorted({p.stem for d in dirs for p in d.glob("*.yaml")})
+                    where = ", ".join(str(d) for d in dirs)
                     problems.add(fname, lnode.start_mark,
-                                 f"unknown layout '{lname}' (known: {', '.join(known) or 'none'} in {layouts_dir})")
+                                 f"unknown layout '{lname}' (known: {', '.join(known) or 'none'} in {where})",
+                                 hint=_did_you_mean(lname, known))
                     layouts[lname] = None
                 else:
                     layouts[lname] = load_layout(lpath, fonts, problems)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import difflib
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import yaml
@@ -73,7 +74,9 @@ def load_yaml(path: Path, problems: Problems) -> yaml.Node | None:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
-        problems.add(fname, mark, f"malformed YAML: {e.problem or e.context}")
+        line = text.splitlines()[mark.line] if mark is not None and mark.line < len(text.splitlines()) else ""
+        trap = "mapping values are not allowed" in str(e.problem) and bool(HAN.search(line))
+        problems.add(fname, mark, f"malformed YAML: {e.problem or e.context}", hint=QUOTE_HINT if trap else None)
         return None
     except yaml.YAMLError as e:
         problems.add(fname, None, f"malformed YAML: {e}")
@@ -162,21 +165,41 @@ def node_get(node: yaml.Node | None, key: str, fname: str, problems: Problems,
     return None
 
 
+HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]")
+QUOTE_HINT = ("a ': ' (colon and space) makes YAML read the text as key: value; quote the whole text "
+              "('…' or \"…\"), or use the full-width colon ：")
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
+    """A "did you mean 'x'?" hint from the closest allowed word, or None."""
+    close = difflib.get_close_matches(str(word), sorted(choices), n=1, cutoff=0.6)
+    return f"did you mean '{close[0]}'?" if close else None
+
+
+def _looks_like_text(node: yaml.Node) -> bool:
+    """A mapping made by YAML's key: value trap inside Chinese text: a single key with Han characters."""
+    return (isinstance(node, yaml.MappingNode) and len(node.value) == 1
+            and isinstance(node.value[0][0], yaml.ScalarNode) and bool(HAN.search(str(node.value[0][0].value))))
+
+
 def check_keys(node: yaml.Node | None, allowed: set[str], fname: str, problems: Problems, what: str) -> None:
-    """Report unknown fields (a typo must not pass silently)."""
+    """Report unknown fields (a typo must not pass silently), with the closest allowed field as a hint."""
     if not isinstance(node, yaml.MappingNode):
         return
-    for k, _ in node.value:
+    for k, v in node.value:
         if k.value not in allowed:
+            hint = did_you_mean(k.value, allowed)
+            if hint is None and HAN.search(str(k.value)) and isinstance(v, yaml.ScalarNode):
+                hint = QUOTE_HINT
             problems.add(fname, k.start_mark, f"unknown field '{k.value}' in {what} "
-                         f"(expected one of: {', '.join(sorted(allowed))})")
+                         f"(expected one of: {', '.join(sorted(allowed))})", hint=hint)
 
 
 def node_str(node: yaml.Node | None, fname: str, problems: Problems) -> str | None:
     if node is None:
         return None
     if not isinstance(node, yaml.ScalarNode) or node.tag.endswith(":null"):
-        problems.add(fname, node.start_mark, "expected text")
+        problems.add(fname, node.start_mark, "expected text", hint=QUOTE_HINT if _looks_like_text(node) else None)
         return None
     return str(node.value)
 
