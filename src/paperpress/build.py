@@ -18,6 +18,7 @@ from .fonts import FontBook
 from .layout.compose import Finding, Fit, compose_page
 from .manifest import Issue, load_issue
 from .model import Page
+from .pdf.archive import archive_meta, sidecar
 from .pdf.writer import PROFILES, Meta, print_profile, render
 from .preflight import Finding as PreflightFinding
 from .preflight import Rules, preflight
@@ -113,6 +114,9 @@ def build(issue_path: Path, project: Project | None = None, pdfx: str | None = N
     if len(pages) > 1:
         built.files[f"print/{issue.id}.pdf"] = render(pages, fonts, profile, whole)
     built.files[f"screen/{issue.id}.pdf"] = render(pages, fonts, PROFILES["screen"], whole)
+    built.files[f"archive/{issue.id}.pdf"] = render(pages, fonts, PROFILES["archive"],
+                                                    archive_meta(issue, pages, stories, title, articles))
+    built.files["archive.json"] = sidecar(issue, pages, stories, built.files)
     t3 = time.perf_counter()
     for rel, rules in checks:
         built.preflight += preflight(built.files[rel], rules, name=rel)
