@@ -73,12 +73,7 @@ def unread(text: str, stories) -> list[str]:  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize("edition", EDITIONS)
 @pytest.mark.parametrize("tool", [
-    "pdftotext", "pypdfium2",
-    pytest.param("pdfminer", marks=pytest.mark.xfail(strict=True, reason=(
-        "pdfminer's layout analysis ignores the structure tree: at 15 pt leading on 10 pt type the line gap "
-        "equals its line_margin (0.5), so every line is its own box, and boxes of neighbouring columns "
-        "cluster before the lines of one column"))),
-])
+"pdftotext", "pypdfium2", "pdfminer"])
 def test_extractors_read_every_paragraph_whole_and_in_order(sample_build, stories, edition, tool):
     assert unread(extract(tool, sample_build / edition), stories) == []
 
