@@ -306,3 +306,36 @@ def test_archive_and_sidecar_rebuild_identically(tmp_path, sample_build):
     assert proc.returncode == 0, proc.stderr
     for rel in ("archive/2024-11-15.pdf", "archive.json", "screen/2024-11-15.pdf"):
         assert (tmp_path / "2024-11-15" / rel).read_bytes() == (sample_build / rel).read_bytes(), rel
+
+
+def test_link_items_jump_to_their_page_and_position(sample_built):
+    """A page model Link to another page (what a jump line 下转第6版 carries) becomes a GoTo to that page
+    at that height; the URI form becomes a URI action; both are printable link annotations."""
+    import copy
+
+    from paperpress.model import Link
+    from paperpress.pdf.writer import PROFILES, Meta, render
+
+    p5 = copy.deepcopy(sample_built.pages[0])
+    p6 = copy.deepcopy(p5)
+    p6.number = 6
+    p5.items.append(Link(100_000, 200_000, 50_000, 10_000, dest_page=6, dest_y=300_000))
+    p6.items.append(Link(100_000, 400_000, 50_000, 10_000, dest_page=5, dest_y=200_000))
+    p6.items.append(Link(0, 0, 10_000, 10_000, uri="https://example.org/"))
+    data = render([p5, p6], _fonts(), PROFILES["screen"], Meta("t", sample_built.issue.date))
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        h = float(pdf.pages[0].MediaBox[3])
+        (a5,) = [a for a in pdf.pages[0].Annots if "/Dest" in a]
+        assert a5.Dest[0].objgen == pdf.pages[1].objgen and abs(float(a5.Dest[3]) - (h - 300)) < 0.01
+        assert [float(v) for v in a5.Rect] == [100, h - 210, 150, h - 200]
+        back = [a for a in pdf.pages[1].Annots if "/Dest" in a]
+        assert back[0].Dest[0].objgen == pdf.pages[0].objgen and abs(float(back[0].Dest[3]) - (h - 200)) < 0.01
+        uri = [a for a in pdf.pages[1].Annots if "/A" in a]
+        assert str(uri[0].A.URI) == "https://example.org/"
+        assert all(int(a.F) == 4 for page in pdf.pages for a in page.Annots)
+
+
+def _fonts():  # type: ignore[no-untyped-def]
+    from paperpress.build import load
+
+    return load(SAMPLE)[1]
