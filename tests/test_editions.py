@@ -225,11 +225,19 @@ def test_urls_in_the_text_are_links(project_copy, tmp_path):
             annots = [a for a in pdf.pages[0].get("/Annots", []) if a.Subtype == "/Link"]
             assert annots and all(str(a.A.URI) == "https://sthjj.taiyuan.gov.cn/" for a in annots)
             rects = [[float(v) for v in a.Rect] for a in annots]
+            # tagged: each link is a /Link element under the article's Art, found again through the ParentTree
+            nums = pdf.Root.StructTreeRoot.ParentTree.Nums
+            parents = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
+            for a in annots:
+                elem = parents[int(a.StructParent)]
+                assert elem.S == "/Link" and elem.K[0].Obj.objgen == a.objgen
+                assert elem.P.S == "/Art" and any(k.get("/S") == "/H" for k in elem.P.K)
         doc = pdfium.PdfDocument(str(path))
         tp = doc[0].get_textpage()
         covered = "".join(tp.get_text_bounded(left=r[0], bottom=r[1], right=r[2], top=r[3]) for r in rects)
         assert squash(covered) == "https://sthjj.taiyuan.gov.cn/"
         doc.close()
+    assert check((tmp_path / "2024-11-15" / EDITIONS[1]).read_bytes()) == []
 
 
 def test_screen_photos_are_150ppi_jpeg_print_untouched(project_copy, tmp_path):

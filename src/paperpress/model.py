@@ -108,6 +108,7 @@ class Link:
     uri: str = ""
     dest_page: int = 0
     dest_y: int = 0
+    article: str = ""  # the article the link belongs to: its /Link structure element goes under its Art
 
 
 Item = GlyphRun | Rule | Rect | Image | Bookmark | Link

@@ -74,7 +74,7 @@ class Tagger:
     def end_page(self, ops: list[str]) -> None:
         self._close(ops)
 
-    def finish(self, page_objs: list) -> None:
+    def finish(self, page_objs: list, annots: list[tuple[pydyf.Dictionary, int, str]] = ()) -> None:  # type: ignore[assignment]
         pdf = self.pdf
         root = pydyf.Dictionary({"Type": "/StructTreeRoot"})
         pdf.add_object(root)
@@ -111,6 +111,19 @@ class Tagger:
             pdf.add_object(e)
             elems[key] = e
             group_kids[article].append(e.reference)
+        link_elems = []
+        for n, (annot, page_index, article) in enumerate(annots):
+            parent = groups.get(article, doc)
+            e = pydyf.Dictionary({"Type": "/StructElem", "S": "/Link", "P": parent.reference,
+                                  "K": pydyf.Array([pydyf.Dictionary({"Type": "/OBJR", "Obj": annot.reference,
+                                                                      "Pg": page_objs[page_index].reference})])})
+            pdf.add_object(e)
+            annot["StructParent"] = len(self.per_page) + n
+            link_elems.append(e)
+            if article in groups:
+                group_kids[article].append(e.reference)
+            else:
+                doc_kids.append(e.reference)
         for article, g in groups.items():
             g["K"] = pydyf.Array(group_kids[article])
         doc["K"] = pydyf.Array(doc_kids)
@@ -119,11 +132,13 @@ class Tagger:
             arr = pydyf.Array([elems[k].reference for k in keys])
             pdf.add_object(arr)
             nums += [i, arr.reference]
+        for n, e in enumerate(link_elems):
+            nums += [len(self.per_page) + n, e.reference]
         tree = pydyf.Dictionary({"Nums": pydyf.Array(nums)})
         pdf.add_object(tree)
         root["K"] = doc.reference
         root["ParentTree"] = tree.reference
-        root["ParentTreeNextKey"] = len(self.per_page)
+        root["ParentTreeNextKey"] = len(self.per_page) + len(link_elems)
         pdf.catalog["StructTreeRoot"] = root.reference
         pdf.catalog["MarkInfo"] = pydyf.Dictionary({"Marked": "true"})
 
@@ -155,14 +170,16 @@ def url_links(page: Page, fonts: FontBook) -> list[Link]:
                 face = fonts[run.font]
                 x0 = run.x + run.glyphs[lo].x
                 x1 = run.x + run.glyphs[hi].x + face.advance(run.glyphs[hi].gid) * run.size // face.upem
-                links.append(Link(x0, run.y - run.size, x1 - x0, run.size * 6 // 5, uri=uri))
+                links.append(Link(x0, run.y - run.size, x1 - x0, run.size * 6 // 5, uri=uri, article=run.article))
     return links
 
 
-def link_annotations(pdf: pydyf.PDF, page_refs: list, fonts: FontBook) -> None:
-    """/Link annotations: the page model's Link items (jump lines) and the URLs found in the text."""
+def link_annotations(pdf: pydyf.PDF, page_refs: list, fonts: FontBook) -> list[tuple[pydyf.Dictionary, int, str]]:
+    """/Link annotations: the page model's Link items (jump lines) and the URLs found in the text;
+    returns (annotation, page index, article) for the structure tree."""
+    made = []
     by_number = {page.number: (obj, offset, height) for obj, page, offset, height in page_refs}
-    for obj, page, offset, height in page_refs:
+    for index, (obj, page, offset, height) in enumerate(page_refs):
         links = [it for it in page.items if isinstance(it, Link)] + url_links(page, fonts)
         annots = []
         for ln in links:
@@ -179,8 +196,10 @@ def link_annotations(pdf: pydyf.PDF, page_refs: list, fonts: FontBook) -> None:
                 continue
             pdf.add_object(a)
             annots.append(a.reference)
+            made.append((a, index, ln.article))
         if annots:
             obj["Annots"] = pydyf.Array(annots)
+    return made
 
 
 def page_labels(pdf: pydyf.PDF, pages: list[Page]) -> None:

@@ -312,8 +312,8 @@ def render(pages: list[Page], fonts: FontBook, profile: Profile, meta: Meta) -> 
     if profile.outline:
         _outline(pdf, page_refs)
     if tagger:
-        tagger.finish([ref for ref, *_ in page_refs])
-        link_annotations(pdf, page_refs, fonts)
+        annots = link_annotations(pdf, page_refs, fonts)
+        tagger.finish([ref for ref, *_ in page_refs], annots)
         page_labels(pdf, pages)
         pdf.catalog["Lang"] = pydyf.String("zh-CN")
         pdf.catalog["ViewerPreferences"] = pydyf.Dictionary({"DisplayDocTitle": "true"})
