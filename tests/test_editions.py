@@ -347,3 +347,25 @@ def _fonts():  # type: ignore[no-untyped-def]
     from paperpress.build import load
 
     return load(SAMPLE)[1]
+
+
+def test_reading_edition_html_and_pdf_carry_every_article_in_order(sample_build, stories):
+    """reading/<id>.html is well-formed XHTML with every article's paragraphs in order and a contents list
+    linking to every page and article; WeasyPrint's PDF of it has the same text in order and those links."""
+    import xml.etree.ElementTree as ET
+
+    html = (sample_build / "reading" / "2024-11-15.html").read_text(encoding="utf-8")
+    root = ET.fromstring(html.split("\n", 1)[1])  # after the doctype
+    ns = {"h": "http://www.w3.org/1999/xhtml"}
+    assert unread("".join(root.find("h:body", ns).itertext()), stories) == []
+    ids = {e.get("id") for e in root.iter() if e.get("id")}
+    hrefs = [a.get("href") for a in root.iterfind(".//h:nav//h:a", ns)]
+    assert len(hrefs) == 1 + len(stories) and all(h[1:] in ids for h in hrefs)
+    path = sample_build / "reading" / "2024-11-15.pdf"
+    assert unread(extract("pdftotext", path), stories) == []
+    with pikepdf.open(path) as pdf:
+        links = [a for page in pdf.pages for a in page.get("/Annots", []) if a.Subtype == "/Link"]
+        assert len(links) >= len(hrefs)
+        assert all("/Dest" in a or ("/A" in a and a.A.S == "/GoTo") for a in links)
+        assert "/StructTreeRoot" in pdf.Root and str(pdf.Root.Lang) == "zh-CN"
+        assert b"pdfuaid:part" in pdf.Root.Metadata.read_bytes()  # WeasyPrint's PDF/UA-1 variant

@@ -18,6 +18,7 @@ from .fonts import FontBook
 from .layout.compose import Finding, Fit, compose_page
 from .manifest import Issue, load_issue
 from .model import Page
+from .pdf import reading
 from .pdf.archive import archive_meta, sidecar
 from .pdf.writer import PROFILES, Meta, print_profile, render
 from .preflight import Finding as PreflightFinding
@@ -116,6 +117,11 @@ def build(issue_path: Path, project: Project | None = None, pdfx: str | None = N
     built.files[f"screen/{issue.id}.pdf"] = render(pages, fonts, PROFILES["screen"], whole)
     built.files[f"archive/{issue.id}.pdf"] = render(pages, fonts, PROFILES["archive"],
                                                     archive_meta(issue, pages, stories, title, articles))
+    reading_html = reading.html(issue, fonts)
+    built.files[f"reading/{issue.id}.html"] = reading_html.encode("utf-8")
+    reading_pdf = reading.pdf(reading_html)  # None without WeasyPrint (the reading extra)
+    if reading_pdf is not None:
+        built.files[f"reading/{issue.id}.pdf"] = reading_pdf
     built.files["archive.json"] = sidecar(issue, pages, stories, built.files)
     t3 = time.perf_counter()
     for rel, rules in checks:
