@@ -369,3 +369,19 @@ def test_reading_edition_html_and_pdf_carry_every_article_in_order(sample_build,
         assert all("/Dest" in a or ("/A" in a and a.A.S == "/GoTo") for a in links)
         assert "/StructTreeRoot" in pdf.Root and str(pdf.Root.Lang) == "zh-CN"
         assert b"pdfuaid:part" in pdf.Root.Metadata.read_bytes()  # WeasyPrint's PDF/UA-1 variant
+
+
+@pytest.mark.parametrize("tool", ["pdftotext", "pypdfium2", "pdfminer"])
+def test_extractors_read_the_stress_issue_whole_and_in_order(tool, tmp_path):
+    """The stress issue (four articles side by side in two rows, messy newsroom text) reads whole too."""
+    from paperpress.build import Project, build, load
+    from tests.conftest import ROOT
+
+    issue_path = ROOT / "tests" / "data" / "stress" / "issue.yaml"
+    built = build(issue_path, Project(ROOT))
+    issue, _ = load(issue_path, Project(ROOT))
+    stress = [m.story for spec in issue.pages for m in spec.modules if m.story is not None]
+    for edition in ("screen/2024-11-18.pdf", "archive/2024-11-18.pdf"):
+        path = tmp_path / edition.replace("/", "-")
+        path.write_bytes(built.files[edition])
+        assert unread(extract(tool, path), stress) == [], edition
