@@ -24,6 +24,8 @@ from .fonts import Face, FontBook
 from .layout.compose import Finding, Fit, compose_page
 from .manifest import Issue, load_issue, print_file_name
 from .model import Page
+from .pdf import reading
+from .pdf.archive import archive_meta, sidecar
 from .pdf.writer import PROFILES, Meta, print_profile, render
 from .preflight import Finding as PreflightFinding
 from .preflight import Rules, preflight
@@ -130,7 +132,8 @@ def misfits(issue: Issue, fits: list[Fit], findings: list[Finding]) -> list[Prob
 
 
 def build(issue_path: Path, project: Project | None = None, pdfx: str | None = None,
-          allow_overset: bool = False, progress: Callable[[int, int], None] | None = None) -> Built:
+          allow_overset: bool = False, progress: Callable[[int, int], None] | None = None,
+          reading_pdf: bool = False) -> Built:
     """Read, lay out and render an issue in memory; pdfx overrides the layouts' PDF/X flavour.
 
     Copy that does not fit raises DoesNotFit, unless allow_overset: then the build goes on without print PDFs
@@ -182,6 +185,18 @@ def build(issue_path: Path, project: Project | None = None, pdfx: str | None = N
     if len(pages) > 1 and not built.misfits:
         built.files[f"print/{issue.id}.pdf"] = render(pages, fonts, profile, whole)
     built.files[f"screen/{issue.id}.pdf"] = render(pages, fonts, PROFILES["screen"], whole)
+    if not built.misfits:  # an archive copy with text cut off would be a false record
+        built.files[f"archive/{issue.id}.pdf"] = render(pages, fonts, PROFILES["archive"],
+                                                        archive_meta(issue, pages, stories, title, articles))
+    reading_html = reading.html(issue, fonts)
+    built.files[f"reading/{issue.id}.html"] = reading_html.encode("utf-8")
+    if reading_pdf:  # WeasyPrint takes a second or two: on request (build --reading-pdf)
+        rendered = reading.pdf(reading_html)
+        if rendered is None:
+            raise InputError([Problem("--reading-pdf", None, None, "the reading PDF needs WeasyPrint: "
+                                      "pip install 'paperpress[reading]'")])
+        built.files[f"reading/{issue.id}.pdf"] = rendered
+    built.files["archive.json"] = sidecar(issue, pages, stories, built.files)
     t3 = time.perf_counter()
     for rel, rules in checks:
         built.preflight += preflight(built.files[rel], rules, name=rel)

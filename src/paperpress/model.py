@@ -26,6 +26,11 @@ class GlyphRun:
     glyphs: tuple[Glyph, ...]
     color: CMYK = BLACK
     vertical: bool = False
+    # what the run belongs to, for tagged PDF: the article id, its structure role ("H" kicker/title/subtitle,
+    # "Byline", "P" body paragraph, "Caption") and the paragraph's index; no article: an artifact (folio, head)
+    article: str = ""
+    role: str = ""
+    para: int = -1
 
     @property
     def text(self) -> str:
@@ -63,6 +68,8 @@ class Image:
     w: int
     h: int
     crop: tuple[int, int, int, int]  # left, top, right, bottom in pixels: what fills the box
+    alt: str = ""  # alternative text (the caption) for tagged PDF; empty: the image is an artifact
+    figure: str = ""  # an id grouping the image with its caption runs in the structure tree
 
 
 @dataclass(frozen=True)
@@ -89,7 +96,22 @@ class LineInfo:
     widow: bool = False  # a paragraph's last line alone at the top of a column
 
 
-Item = GlyphRun | Rule | Rect | Image | Bookmark
+@dataclass(frozen=True)
+class Link:
+    """A clickable area (not drawn): to a URI, or to a position on a page of the issue (a jump line's
+    下转第N版 / 上接第N版); dest_page is the printed page number, dest_y the target's y on it."""
+
+    x: int
+    y: int
+    w: int
+    h: int
+    uri: str = ""
+    dest_page: int = 0
+    dest_y: int = 0
+    article: str = ""  # the article the link belongs to: its /Link structure element goes under its Art
+
+
+Item = GlyphRun | Rule | Rect | Image | Bookmark | Link
 
 
 @dataclass

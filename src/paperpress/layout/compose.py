@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..fonts import FontBook
 from ..linebreak.breaker import Line
@@ -125,7 +125,8 @@ def _figure(page: Page, module: Module, layout: Layout, fonts: FontBook) -> list
     else:
         ch = pw * h // width
         crop = (0, (ph - ch) // 2, pw, (ph - ch) // 2 + ch)
-    page.items.append(Image(str(module.figure), x0, top, width, h, crop))
+    fig_id = f"figure:{module.where[0]}:{module.where[1]}"
+    page.items.append(Image(str(module.figure), x0, top, width, h, crop, alt=text, figure=fig_id))
     ppi = (crop[2] - crop[0]) * 72000 / width
     findings = []
     if ppi < layout.print.min_ppi:
@@ -134,7 +135,7 @@ def _figure(page: Page, module: Module, layout: Layout, fonts: FontBook) -> list
                                 "(not upsampled)"))
     line_no = module.line + img_lines + 1
     for line in cap_lines:
-        _put(page, line, x0, grid.baseline(line_no, style.size), style)
+        _put(page, line, x0, grid.baseline(line_no, style.size), style, tag=(fig_id, "Caption", 0))
         line_no += 1
     return findings
 
@@ -159,9 +160,14 @@ def _separators(page: Page, modules: tuple[Module, ...], layout: Layout) -> None
                 page.items.append(Rule(grid.x(left), y, grid.x(right - 1) + layout.col_w, y, width))
 
 
-def _put(page: Page, line: Line, x: int, baseline: int, *styles: Style) -> None:
+def _put(page: Page, line: Line, x: int, baseline: int, *styles: Style,
+         tag: tuple[str, str, int] | None = None) -> None:
+    """tag: (article, role, paragraph) the runs belong to, for the tagged screen and archive PDFs."""
     colors = {f: s.color for s in styles for f in (s.marks_font, s.font) if f}
-    page.items.extend(line_runs(line, x, baseline, colors))
+    runs = line_runs(line, x, baseline, colors)
+    if tag:
+        runs = [replace(r, article=tag[0], role=tag[1], para=tag[2]) for r in runs]
+    page.items.extend(runs)
 
 
 def _folio(page: Page, spec: PageSpec, issue: Issue, fonts: FontBook) -> None:
@@ -222,7 +228,7 @@ def _column_head(page: Page, module: Module, layout: Layout, fonts: FontBook) ->
 
 
 def _vertical_text(page: Page, text: str, fonts: FontBook, style: Style, centre: int, top: int, h: int,
-                   color: CMYK, centred: bool = True) -> int:
+                   color: CMYK, centred: bool = True, tag: tuple[str, str, int] | None = None) -> int:
     """竖排: the text top to bottom on the axis x = centre, with the face's vertical forms (vert) and
     vertical metrics; Latin letters and digits stand upright, one under the other. Centred in [top, top + h)
     or hung from top; returns the height it takes."""
@@ -236,9 +242,13 @@ def _vertical_text(page: Page, text: str, fonts: FontBook, style: Style, centre:
         x = round(centre + xoff * scale)
         y = round(pen - yoff * scale)
         page.items.append(GlyphRun(style.font, style.size, x, y, (Glyph(gid, 0, text[cluster:nxt]),), color,
-                                   vertical=True))
+                                   vertical=True, **_tag_fields(tag)))
         pen += -yadv * scale
     return round(height)
+
+
+def _tag_fields(tag: tuple[str, str, int] | None) -> dict:
+    return {"article": tag[0], "role": tag[1], "para": tag[2]} if tag else {}
 
 
 def _styles_for(kind: str, layout: Layout) -> tuple[Style, Style]:
@@ -273,31 +283,35 @@ def _article(page: Page, spec: PageSpec, module: Module, layout: Layout, fonts: 
         widths = [style.size * 3 // 2 for _, style in parts]  # each vertical line with its half-em of air
         right = x0 + width - (layout.col_w - sum(widths)) // 2  # the lines centred in the strip
         top = grid.band_top(first_line) + layout.pitch // 2
-        for (text, style), w in zip(parts, widths, strict=True):
+        for k, ((text, style), w) in enumerate(zip(parts, widths, strict=True)):
             _vertical_text(page, text, fonts, style, right - w // 2, top, grid.band_top(last_line + 1) - top,
-                           style.color, centred=False)
+                           style.color, centred=False, tag=(story.id, "H", -1 - k))
             right -= w
         width -= layout.col_w + layout.gutter
         parts = []
 
     # headline block: kicker, title, subtitle centred across the module, whole grid lines tall
     heads: list[tuple[Line, Style]] = []
-    for text, style in parts:
-        heads += [(line, style) for line in headline_lines(fonts, layout, text, style, width - 2 * em)]
+    head_of: list[int] = []  # which headline part (kicker, title, subtitle) each line is
+    for k, (text, style) in enumerate(parts):
+        part_lines = headline_lines(fonts, layout, text, style, width - 2 * em)
+        heads += [(line, style) for line in part_lines]
+        head_of += [k] * len(part_lines)
     line_no = first_line
     if heads:
         block = sum(style.leading for _, style in heads)
         bands = -(-(block + layout.pitch) // layout.pitch)
         y = grid.band_top(line_no) + (bands * layout.pitch - block) // 2
-        for line, style in heads:
+        for (line, style), k in zip(heads, head_of, strict=True):
             base = centred_baseline(y, style.leading, style.size)
-            _put(page, line, x0 + (width - line.used) // 2, base, style)
+            _put(page, line, x0 + (width - line.used) // 2, base, style, tag=(story.id, "H", -1 - k))
             y += style.leading
         line_no += bands
     if story.byline:
         style = layout.style("byline")
         line = headline_lines(fonts, layout, story.byline, style, width)[0]
-        _put(page, line, x0 + (width - line.used) // 2, grid.baseline(line_no, style.size), style)
+        _put(page, line, x0 + (width - line.used) // 2, grid.baseline(line_no, style.size), style,
+             tag=(story.id, "Byline", -10))
         line_no += 2 if heads else 1
 
     # body: paragraphs set to the body column measure, flowed column by column
@@ -308,6 +322,7 @@ def _article(page: Page, spec: PageSpec, module: Module, layout: Layout, fonts: 
     measure = chars * em
     col_gap = (width - cols * measure) // max(cols - 1, 1)
     lines: list[tuple[Line, bool, str]] = []
+    para_of: list[int] = []
     for i, para in enumerate(story.paragraphs):
         parts = [(r.text, runin if r.bold else body_style) for r in para.runs]
         label = story.dateline if story.kind != "editors-note" else "编者按"
@@ -317,6 +332,7 @@ def _article(page: Page, spec: PageSpec, module: Module, layout: Layout, fonts: 
         where = f"{para.source.file}:{para.source.line}"
         for j, line in enumerate(setp.lines):
             lines.append((line, j == 0, where))
+            para_of.append(i)
     rows = last_line - line_no + 1
     capacity = rows * cols
     per_col = _lines_per_column(lines, cols, rows)
@@ -328,7 +344,7 @@ def _article(page: Page, spec: PageSpec, module: Module, layout: Layout, fonts: 
         cx = x0 + c * (measure + col_gap)
         indent = 2 * em if first_of_para else 0
         base = grid.baseline(line_no + r)
-        _put(page, line, cx + indent, base, body_style, runin)
+        _put(page, line, cx + indent, base, body_style, runin, tag=(story.id, "P", para_of[k]))
         start = cx + indent + min((g.x for _, _, gs in line.glyphs for g in gs[:1]), default=0)
         if line.used > line.width:
             overflowing += 1

@@ -41,8 +41,22 @@ def pixels(item: Image, color: str, output_profile: Path | None) -> tuple[bytes,
         return out.tobytes(), out.width, out.height, "/DeviceRGB"
 
 
-def embed_image(pdf: pydyf.PDF, item: Image, color: str, output_profile: Path | None) -> pydyf.Stream:
+def embed_image(pdf: pydyf.PDF, item: Image, color: str, output_profile: Path | None,
+                ppi: int = 0) -> pydyf.Stream:
+    """ppi > 0 (the screen copy, RGB): downsampled to that resolution at its size on the page, as JPEG."""
     data, w, h, space = pixels(item, color, output_profile)
+    if ppi and color == "rgb":
+        tw, th = max(1, round(item.w * ppi / 72000)), max(1, round(item.h * ppi / 72000))
+        im = PILImage.frombytes("RGB", (w, h), data)
+        if tw < w:
+            im = im.resize((tw, th), PILImage.Resampling.LANCZOS)
+        buf = io.BytesIO()
+        im.save(buf, "JPEG", quality=80, optimize=True)
+        stream = pydyf.Stream([buf.getvalue()], {"Type": "/XObject", "Subtype": "/Image", "Width": im.width,
+                                                 "Height": im.height, "ColorSpace": space, "BitsPerComponent": 8,
+                                                 "Filter": "/DCTDecode"})
+        pdf.add_object(stream)
+        return stream
     stream = flate(data, {"Type": "/XObject", "Subtype": "/Image", "Width": w, "Height": h, "ColorSpace": space,
                           "BitsPerComponent": 8})
     pdf.add_object(stream)

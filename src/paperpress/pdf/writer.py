@@ -13,10 +13,11 @@ import pydyf
 
 from ..fonts import FontBook
 from ..manifest import OutputIntent
-from ..model import BLACK, CMYK, Bookmark, GlyphRun, Image, Page, Rect, Rule
+from ..model import BLACK, CMYK, Bookmark, GlyphRun, Image, Link, Page, Rect, Rule
 from ..units import mm
 from .fonts import UsedFont, embed
 from .objects import flate
+from .tagged import Tagger, link_annotations, outline_count, page_labels
 from .xmp import packet
 
 
@@ -32,6 +33,14 @@ class Profile:
     version: bytes = b"1.7"
     pdfx: str | None = None  # "PDF/X-4" or "PDF/X-1a:2001": OutputIntent, metadata, boxes
     object_streams: bool = True  # PDF 1.5 and later only
+    tagged: bool = False  # structure tree, marked content, artifacts, /Lang, links, page labels
+    pdfa: tuple[int, str] | None = None  # (2, "U"): PDF/A-2u with an sRGB output intent
+    photo_ppi: int = 0  # >0: photos downsampled to this resolution and JPEG-compressed (the screen copy)
+    # text drawn this much taller (Tm), invisibly: pdfminer's layout analysis joins a column's lines into one
+    # box only where the gap between them is under half the type size, strictly; at a leading of exactly
+    # 1.5 × the size (the broadsheet's 15 pt on 10 pt) the gap sits on the limit and every line falls apart
+    # into its own box, interleaved with the next column's. 1.0002 is 0.002 pt on 10 pt type.
+    text_scale_y: float = 1.0
 
 
 PROFILES = {
@@ -39,7 +48,10 @@ PROFILES = {
                      pdfx="PDF/X-4"),
     "print-x1a": Profile("print-x1a", "cmyk", marks=True, overprint_black=True, outline=False, version=b"1.3",
                          pdfx="PDF/X-1a:2001", object_streams=False),
-    "screen": Profile("screen", "rgb", marks=False, overprint_black=False, outline=True),
+    "screen": Profile("screen", "rgb", marks=False, overprint_black=False, outline=True, tagged=True,
+                      photo_ppi=150, text_scale_y=1.0002),
+    "archive": Profile("archive", "rgb", marks=False, overprint_black=False, outline=True, tagged=True,
+                       pdfa=(2, "U"), text_scale_y=1.0002),
 }
 
 
@@ -60,6 +72,8 @@ class Meta:
     subject: str = ""
     keywords: str = ""
     intent: OutputIntent | None = None
+    creator: str = ""  # the paper (dc:creator)
+    extra: tuple[tuple[str, str], ...] = ()  # our own XMP schema's properties (archive): name → text
 
 
 def _pdf_date(d: dt.date) -> tuple[str, str]:
@@ -138,7 +152,9 @@ def _glyph_ops(run: GlyphRun, used: UsedFont, font_name: str, cv: _Canvas) -> No
     codes = used.codes
     advance = face.advance
     upem = face.upem
-    out = [f"BT /{font_name} {_num(size / 1000)} Tf {cv.X(run.x + glyphs[0].x)} {cv.Y(run.y)} Td"]
+    at = f"{cv.X(run.x + glyphs[0].x)} {cv.Y(run.y)}"
+    sy = cv.p.text_scale_y
+    out = [f"BT /{font_name} {_num(size / 1000)} Tf " + (f"{at} Td" if sy == 1 else f"1 0 0 {sy} {at} Tm")]
     parts: list[str] = []
     last = len(glyphs) - 1
     for i, g in enumerate(glyphs):
@@ -207,13 +223,18 @@ def render(pages: list[Page], fonts: FontBook, profile: Profile, meta: Meta) -> 
     font_refs = {names[key]: embed(pdf, u).reference for key, u in used.items()}
 
     page_streams = []
-    for page in pages:
+    tagger = Tagger(pdf) if profile.tagged else None
+    for page_index, page in enumerate(pages):
         offset = (page.bleed + MARK_AREA) if profile.marks else 0
         height = page.height + 2 * offset
         cv = _Canvas(profile, offset, height)
         if profile.marks:
             _marks(cv, page)
+        if tagger:
+            tagger.start_page(page_index)
         for item in drawn(page):
+            if tagger and not isinstance(item, Bookmark | Link):
+                tagger.mark(item, cv.ops)
             if isinstance(item, GlyphRun):
                 if item.glyphs:
                     cv.color(item.color, stroke=False)
@@ -229,7 +250,8 @@ def render(pages: list[Page], fonts: FontBook, profile: Profile, meta: Meta) -> 
                     from .images import embed_image  # Pillow and littleCMS load only for pages with photos
 
                     profile_path = meta.intent.profile if meta.intent else None
-                    images[key] = (f"Im{len(images) + 1}", embed_image(pdf, item, profile.color, profile_path))
+                    images[key] = (f"Im{len(images) + 1}",
+                                   embed_image(pdf, item, profile.color, profile_path, profile.photo_ppi))
                 name = images[key][0]
                 cv.ops.append(f"q {_num(item.w / 1000)} 0 0 {_num(item.h / 1000)} {cv.X(item.x)} "
                               f"{cv.Y(item.y + item.h)} cm /{name} Do Q")
@@ -242,6 +264,8 @@ def render(pages: list[Page], fonts: FontBook, profile: Profile, meta: Meta) -> 
                     if item.stroke is not None:
                         cv.color(item.stroke, stroke=True)
                         cv.ops.append(f"{_num(item.stroke_width / 1000)} w {rect} S")
+        if tagger:
+            tagger.end_page(cv.ops)
         page_streams.append((page, cv, offset, height))
 
     ext = {}
@@ -263,7 +287,7 @@ def render(pages: list[Page], fonts: FontBook, profile: Profile, meta: Meta) -> 
 
     page_refs = []
     digest = hashlib.sha256(profile.name.encode() + meta.title.encode("utf-8"))
-    for page, cv, offset, height in page_streams:
+    for index, (page, cv, offset, height) in enumerate(page_streams):
         text = "\n".join(cv.ops)
         digest.update(text.encode("latin-1"))
         content = flate(text.encode("latin-1"))
@@ -280,10 +304,19 @@ def render(pages: list[Page], fonts: FontBook, profile: Profile, meta: Meta) -> 
                                             _num((o + page.height) / 1000)])
             pdict["BleedBox"] = pydyf.Array([_num((o - b) / 1000), _num((o - b) / 1000),
                                              _num((o + page.width + b) / 1000), _num((o + page.height + b) / 1000)])
+        if tagger:
+            pdict["StructParents"] = index
+            pdict["Tabs"] = "/S"
         pdf.add_page(pdict)
         page_refs.append((pdf.objects[-1], page, offset, height))
     if profile.outline:
         _outline(pdf, page_refs)
+    if tagger:
+        annots = link_annotations(pdf, page_refs, fonts)
+        tagger.finish([ref for ref, *_ in page_refs], annots)
+        page_labels(pdf, pages)
+        pdf.catalog["Lang"] = pydyf.String("zh-CN")
+        pdf.catalog["ViewerPreferences"] = pydyf.Dictionary({"DisplayDocTitle": "true"})
     pdf_date, xmp_date = _pdf_date(meta.date)
     producer = "paperpress (pydyf)"
     pdf.info["Title"] = pydyf.String(meta.title)
@@ -304,11 +337,15 @@ def render(pages: list[Page], fonts: FontBook, profile: Profile, meta: Meta) -> 
             pdf.info["GTS_PDFXVersion"] = pydyf.String(profile.pdfx)
         if meta.intent is not None:
             _output_intent(pdf, meta.intent)
+    if profile.pdfa:
+        _srgb_intent(pdf)
     doc = digest.digest()
     instance = hashlib.sha256(doc + b"instance").digest()
     xmp = packet(title=meta.title, subject=meta.subject, keywords=meta.keywords, creator_tool="paperpress",
                  producer=producer, date=xmp_date, document_id=_uuid(doc), instance_id=_uuid(instance),
-                 pdfx=profile.pdfx if profile.pdfx != "PDF/X-1a:2001" else None)
+                 pdfx=profile.pdfx if profile.pdfx != "PDF/X-1a:2001" else None, pdfa=profile.pdfa,
+                 creator=meta.creator if profile.pdfa else "", language="zh-CN" if profile.pdfa else "",
+                 own=dict(meta.extra) if profile.pdfa else None)
     metadata = pydyf.Stream([xmp], {"Type": "/Metadata", "Subtype": "/XML"})
     pdf.add_object(metadata)
     pdf.catalog["Metadata"] = metadata.reference
@@ -327,6 +364,22 @@ def _output_intent(pdf: pydyf.PDF, intent: OutputIntent) -> None:
         "OutputConditionIdentifier": pydyf.String(intent.condition),
         "RegistryName": pydyf.String(intent.registry), "Info": pydyf.String(intent.info),
         "OutputCondition": pydyf.String(intent.info), "DestOutputProfile": icc.reference,
+    })
+    pdf.add_object(oi)
+    pdf.catalog["OutputIntents"] = pydyf.Array([oi.reference])
+
+
+def _srgb_intent(pdf: pydyf.PDF) -> None:
+    """GTS_PDFA1 output intent with an sRGB profile: what DeviceRGB means in the archive copy."""
+    from .srgb import srgb_icc
+
+    icc = flate(srgb_icc(), {"N": 3})
+    pdf.add_object(icc)
+    oi = pydyf.Dictionary({
+        "Type": "/OutputIntent", "S": "/GTS_PDFA1",
+        "OutputConditionIdentifier": pydyf.String("sRGB IEC61966-2.1"),
+        "RegistryName": pydyf.String("http://www.color.org"), "Info": pydyf.String("sRGB IEC61966-2.1"),
+        "DestOutputProfile": icc.reference,
     })
     pdf.add_object(oi)
     pdf.catalog["OutputIntents"] = pydyf.Array([oi.reference])
@@ -355,7 +408,9 @@ def _outline(pdf: pydyf.PDF, page_refs: list) -> None:
     _link_siblings(tops and [t for t, _ in tops], root)
     for entry, children in tops:
         if children:
-            _link_siblings(children, entry)
+            _link_siblings(children, entry)  # open: its Count is its children
+    # the root counts every visible entry: the pages and, as they are open, the articles under them
+    root["Count"] = outline_count([len(children) for _, children in tops])
     pdf.catalog["Outlines"] = root.reference
     pdf.catalog["PageMode"] = "/UseOutlines"
 
