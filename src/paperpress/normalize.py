@@ -63,4 +63,49 @@ def normalize(text: str) -> tuple[str, list[Change]]:
                 out[i] = opening if open_next else closing
                 open_next = not open_next
                 changes.append(Change(i, ch, out[i]))
+    changes += _pair_brackets(out)
+    changes += _stray_spaces(out)
     return "".join(out), sorted(changes, key=lambda c: c.index)
+
+
+PAIRS = {"(": ")", "（": "）"}
+HALF_OF = {"（": "(", "）": ")"}
+
+
+def _pair_brackets(out: list[str]) -> list[Change]:
+    """A bracket pair has one width: where one of a matched pair became (or was) full width and the other
+    is ASCII, the ASCII one is made full width too — （编号：ABC-123) → （编号：ABC-123）."""
+    changes, stack = [], []
+    for i, ch in enumerate(out):
+        if ch in PAIRS:
+            stack.append(i)
+        elif ch in (")", "）") and stack:
+            j = stack.pop()
+            if (out[j] == "（") != (ch == "）"):
+                k = j if out[j] == "(" else i
+                changes.append(Change(k, out[k], FULL_WIDTH[out[k]]))
+                out[k] = FULL_WIDTH[out[k]]
+    return changes
+
+
+def _stray_spaces(out: list[str]) -> list[Change]:
+    """ASCII spaces between Chinese characters, or before a Chinese closing mark, are removed (原油 期货 →
+    原油期货; 高峰 。 → 高峰。); a space between Latin words, or between Han and Latin, stays."""
+    changes = []
+    n = len(out)
+    i = 0
+    while i < n:
+        if out[i] != " ":
+            i += 1
+            continue
+        j = i
+        while j < n and out[j] == " ":
+            j += 1
+        before = out[i - 1] if i > 0 else None
+        after = out[j] if j < n else None
+        if after is not None and before is not None and (after in CLOSING or (_chinese(before) and _chinese(after))):
+            for k in range(i, j):
+                changes.append(Change(k, " ", ""))
+                out[k] = ""
+        i = j
+    return changes

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from .fonts import FontBook
+from .linebreak.breaker import UNJUSTIFIABLE
 from .linebreak.rules_zh import CLOSING, OPENING, RULE_SETS, is_han, is_latin
 from .model import GlyphRun, LineInfo, Page
 from .stories import Story
@@ -56,12 +57,15 @@ def _lines(article: str, lines: list[LineInfo], cannot_start: frozenset[str],
             add("error", line, "line-start", f"line starts with '{line.text[0]}': {line.text}")
         if line.text[-1] in cannot_end:
             add("error", line, "line-end", f"line ends with '{line.text[-1]}': {line.text}")
-        if not line.final and abs(line.x1 - line.end) > FLUSH_TOLERANCE:
+        if not line.final and line.ratio >= UNJUSTIFIABLE and line.end <= line.x1 + FLUSH_TOLERANCE:
+            add("warning", line, "loose", "no gap to stretch without letter-spacing a Latin word: set flush "
+                f"left, {(line.x1 - line.end) / 1000:.2f} pt short: {line.text}")
+        elif not line.final and abs(line.x1 - line.end) > FLUSH_TOLERANCE:
             add("error", line, "ragged", f"line ends {(line.x1 - line.end) / 1000:.2f} pt from the column edge: "
                 f"{line.text}")
         if line.end > line.x1 + FLUSH_TOLERANCE:
             add("error", line, "overhang", f"line overhangs the column by {(line.end - line.x1) / 1000:.2f} pt")
-        if line.ratio > 1.0 and not line.final:
+        if 1.0 < line.ratio < UNJUSTIFIABLE and not line.final:
             add("warning", line, "loose", f"spacing beyond the layout's max-stretch ({line.ratio:.2f}×): {line.text}")
         if line.final and sum(1 for c in line.text if c.isalnum()) < 2 and i > 0 and not lines[i - 1].final:
             add("warning", line, "lone-character", f"孤字: the paragraph's last line holds only '{line.text}'")

@@ -91,17 +91,20 @@ def _chunks(text: str) -> list[str]:
 
 
 LONG_WORD = 12  # Latin words longer than this may break at their natural points
-WORD_BREAKS = "/.-_?&=#"
+WORD_BREAKS = "/.-_?&=#:"
 
 
 def _word_pieces(word: str) -> list[str]:
-    """A long Latin word or URL in pieces that end after / . - _ (and query marks), where it may break;
-    numbers (2.5, 688523.SH) and short words stay whole."""
+    """A long Latin word or URL in pieces that end after / . - _ = : (and query marks), where it may break
+    (the documented rule: after a mark, never before one, never leaving a piece of one character, after a
+    `.` `-` `_` only before a letter; after `/` also before a digit); numbers (2.5, 688523.SH) and short
+    words stay whole."""
     if len(word) <= LONG_WORD:
         return [word]
     pieces, start = [], 0
     for k, ch in enumerate(word[:-1]):
-        if ch in WORD_BREAKS and not word[k + 1].isdigit() and word[k + 1] not in WORD_BREAKS and k + 1 - start >= 2:
+        before_digit = word[k + 1].isdigit() and ch != "/"  # 2.5 stays whole; a path breaks after any /
+        if ch in WORD_BREAKS and not before_digit and word[k + 1] not in WORD_BREAKS and k + 1 - start >= 2:
             pieces.append(word[start:k + 1])
             start = k + 1
     pieces.append(word[start:])

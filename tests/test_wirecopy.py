@@ -1,0 +1,64 @@
+"""Issue 9: typography that survives messy wire copy (our own sentences)."""
+
+from __future__ import annotations
+
+from paperpress.linebreak.breaker import Breaker, Settings, set_paragraph
+from paperpress.normalize import normalize
+from tests.test_linebreak import EM, atoms
+
+
+def _latin_steps(para) -> list[int]:
+    """Advances between consecutive glyphs of one Latin atom (the helper's letters are EM/2 wide)."""
+    steps = []
+    for line in para.lines:
+        glyphs = [g for _, _, gs in line.glyphs for g in gs]
+        for g1, g2 in zip(glyphs, glyphs[1:], strict=False):
+            if g1.text.isascii() and g2.text.isascii() and g1.text.isalpha() and g2.text.isalpha():
+                steps.append(g2.x - g1.x)
+    return steps
+
+
+def test_stretched_line_never_letter_spaces_a_latin_word():
+    # line 1 holds 中文 + a 10-letter word (two gaps only): the old code spread the line's slack into
+    # the word's letters; now the slack goes to the Han–Latin gaps and between Han characters only
+    para = set_paragraph(atoms("中文abcdefghij中文中文中文中文中文"), 8 * EM, 8 * EM, Settings())
+    steps = _latin_steps(para)
+    assert steps and all(s == EM // 2 for s in steps), steps
+    assert all(line.used == 8 * EM for line in para.lines if not line.final)
+
+
+def test_token_wider_than_the_measure_breaks_and_never_overhangs():
+    word = "someVeryLongOptionNameWithoutAnyBreakPoint"  # 42 letters = 21 em, measure 10 em
+    para = set_paragraph(atoms(f"设置{word}参数"), 10 * EM, 10 * EM, Settings())
+    assert len(para.lines) >= 3
+    assert all(line.used <= 10 * EM for line in para.lines), [(ln.text, ln.used) for ln in para.lines]
+    assert "".join(line.text for line in para.lines) == f"设置{word}参数"
+
+
+def test_number_range_is_one_unit():
+    text = "会议定于2019—2020年举行"
+    br = Breaker(atoms(text), Settings())
+    texts = [a.text for a in br.atoms]
+    k = texts.index("—")
+    assert not br.can_break[k] and not br.can_break[k + 1]
+    assert br.gap[k - 1] == 0 and br.gap[k] == 0  # no Han–Latin gap around the range mark
+
+
+def test_slash_between_han_never_starts_a_line_and_is_unspaced():
+    br = Breaker(atoms("价格为每吨3000元/吨左右"), Settings())
+    texts = [a.text for a in br.atoms]
+    k = texts.index("/")
+    assert not br.can_break[k]
+    assert br.gap[k - 1] == 0 and br.gap[k] == 0
+
+
+def test_brackets_are_normalised_as_a_pair():
+    assert normalize("（编号：ABC-123)")[0] == "（编号：ABC-123）"
+    assert normalize("(6月10日）")[0] == "（6月10日）"
+    assert normalize("英文名(John Smith)先生")[0].count("（") == normalize("英文名(John Smith)先生")[0].count("）")
+
+
+def test_stray_spaces_in_chinese_are_removed_and_listed():
+    text, changes = normalize("原油 期货 价格在晚高峰 。”番禺 ，Clean Air Asia计划")
+    assert text == "原油期货价格在晚高峰。”番禺，Clean Air Asia计划"
+    assert [(c.index, c.old, c.new) for c in changes] == [(2, " ", ""), (5, " ", ""), (12, " ", ""), (17, " ", "")]
