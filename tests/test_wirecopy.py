@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
 from paperpress.linebreak.breaker import Breaker, Settings, set_paragraph
+from paperpress.linebreak.rules_zh import CLOSING, is_han
+from paperpress.model import GlyphRun
 from paperpress.normalize import normalize
 from tests.test_linebreak import EM, atoms
 
@@ -62,3 +68,63 @@ def test_stray_spaces_in_chinese_are_removed_and_listed():
     text, changes = normalize("原油 期货 价格在晚高峰 。”番禺 ，Clean Air Asia计划")
     assert text == "原油期货价格在晚高峰。”番禺，Clean Air Asia计划"
     assert [(c.index, c.old, c.new) for c in changes] == [(2, " ", ""), (5, " ", ""), (12, " ", ""), (17, " ", "")]
+
+
+MESSY = Path(__file__).parent / "data" / "messy" / "issue.yaml"
+RANGE_OR_SLASH = frozenset("—–～~至/")
+
+
+@pytest.fixture(scope="module")
+def messy():
+    from paperpress.build import build
+
+    return build(MESSY)
+
+
+def test_messy_copy_has_no_typographic_error(messy):
+    errors = [str(t) for t in messy.typography if t.severity == "error"]
+    assert not errors, errors
+
+
+def test_messy_lines_never_overhang_nor_start_with_a_range_mark_slash_or_closing_mark(messy):
+    lines = [line for page in messy.pages for line in page.lines]
+    assert len(lines) > 20
+    for line in lines:
+        assert line.end <= line.x1 + 500, line.text
+        assert line.text[0] not in RANGE_OR_SLASH and line.text[0] not in CLOSING, line.text
+
+
+def test_messy_latin_glyphs_keep_their_natural_spacing(messy):
+    """Every pair of adjacent Latin glyphs sits at the font's own advance (kerning aside): the old code
+    spread a loose line's slack between letters, 0.4 em and more per letter here."""
+    from paperpress.build import load
+
+    issue, fonts = load(MESSY)
+    source = "".join(p.text for spec in issue.pages for m in spec.modules if m.story for p in m.story.paragraphs)
+    pairs = 0
+    for page in messy.pages:
+        for run in page.items:
+            if not isinstance(run, GlyphRun) or run.vertical:
+                continue
+            face = fonts[run.font]
+            for g1, g2 in zip(run.glyphs, run.glyphs[1:], strict=False):
+                if g1.text.isascii() and g1.text.isalnum() and g2.text.isascii() and g2.text.isalnum() \
+                        and f"{g1.text} {g2.text}" not in source:  # not across a word space
+                    natural = face.hb_font.get_glyph_h_advance(g1.gid) * run.size / face.upem
+                    assert abs((g2.x - g1.x) - natural) <= 0.1 * run.size, (g1.text, g2.text, g2.x - g1.x, natural)
+                    pairs += 1
+    assert pairs > 100
+
+
+def test_messy_brackets_pair_and_stray_spaces_are_gone(messy):
+    stories = [m.story for spec in messy.issue.pages for m in spec.modules if m.story is not None]
+    assert len(stories) == 2
+    for story in stories:
+        for para in story.paragraphs:
+            text = para.text
+            assert text.count("（") == text.count("）") and text.count("(") == text.count(")"), text
+            for a, b, c in zip(text, text[1:], text[2:], strict=False):
+                assert not (b == " " and (is_han(a) or a in CLOSING) and (is_han(c) or c in CLOSING)), text
+            assert " ，" not in text and " 。" not in text and "元 /" not in text
+    normalised = [t for t in messy.typography if t.rule == "normalised"]
+    assert any("' ' → ''" in t.message for t in normalised)

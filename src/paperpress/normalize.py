@@ -68,6 +68,10 @@ def normalize(text: str) -> tuple[str, list[Change]]:
     return "".join(out), sorted(changes, key=lambda c: c.index)
 
 
+def _han_latin(a: str, b: str) -> bool:
+    return _chinese(a) and (b.isascii() and (b.isalnum() or b in "/%"))
+
+
 PAIRS = {"(": ")", "（": "）"}
 HALF_OF = {"（": "(", "）": ")"}
 
@@ -90,7 +94,9 @@ def _pair_brackets(out: list[str]) -> list[Change]:
 
 def _stray_spaces(out: list[str]) -> list[Change]:
     """ASCII spaces between Chinese characters, or before a Chinese closing mark, are removed (原油 期货 →
-    原油期货; 高峰 。 → 高峰。); a space between Latin words, or between Han and Latin, stays."""
+    原油期货; 高峰 。 → 高峰。), and so are spaces between Han and a number, Latin word or slash (下降 15% →
+    下降15%, 元 / 股 → 元/股): the layout's latin-gap sets that gap, the same everywhere (clreq 3.2.3).
+    A space between Latin words stays."""
     changes = []
     n = len(out)
     i = 0
@@ -103,7 +109,8 @@ def _stray_spaces(out: list[str]) -> list[Change]:
             j += 1
         before = out[i - 1] if i > 0 else None
         after = out[j] if j < n else None
-        if after is not None and before is not None and (after in CLOSING or (_chinese(before) and _chinese(after))):
+        if after is not None and before is not None and (after in CLOSING or (_chinese(before) and _chinese(after))
+                                                         or _han_latin(before, after) or _han_latin(after, before)):
             for k in range(i, j):
                 changes.append(Change(k, " ", ""))
                 out[k] = ""

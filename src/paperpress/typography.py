@@ -75,6 +75,10 @@ def _lines(article: str, lines: list[LineInfo], cannot_start: frozenset[str],
         if not line.final and i + 1 < len(lines) and is_latin(line.text[-1]) and is_latin(lines[i + 1].text[0]) \
                 and line.text[-1] in "/.-_":
             add("info", line, "word-broken", f"a long Latin word or URL broken after '{line.text[-1]}'")
+        elif not line.final and i + 1 < len(lines) and line.text[-1].isascii() and line.text[-1].isalnum() \
+                and lines[i + 1].text[0].isascii() and lines[i + 1].text[0].isalnum():
+            add("info", line, "word-broken", f"a token wider than the measure broken at a character boundary: "
+                f"{line.text}|{lines[i + 1].text}")
     loosest = sorted((ln for ln in lines if not ln.final and ln.ratio > 0), key=lambda ln: -ln.ratio)
     for line in loosest[:LOOSEST_SHOWN]:
         add("info", line, "loosest", f"{line.ratio:.2f} of the max-stretch: {line.text}")
