@@ -128,3 +128,26 @@ def test_messy_brackets_pair_and_stray_spaces_are_gone(messy):
             assert " ，" not in text and " 。" not in text and "元 /" not in text
     normalised = [t for t in messy.typography if t.rule == "normalised"]
     assert any("' ' → ''" in t.message for t in normalised)
+
+
+def test_hyphenation_points_come_from_the_dictionary():
+    from paperpress.linebreak.atoms import hyphenation_pieces
+
+    assert hyphenation_pieces("mitigation") == ["mit", "i", "ga", "tion"]
+    assert hyphenation_pieces("Dfoo") == ["Dfoo"]  # short words stay whole
+    assert hyphenation_pieces("CVE2024") == ["CVE2024"]  # not a word: never hyphenated
+
+
+def test_a_line_broken_at_a_hyphenation_point_ends_with_a_hyphen_and_stays_flush():
+    from dataclasses import replace
+
+    base = atoms("中文中文中文")
+    # "interna|tional": 14 letters = 7 em; the measure 8 em; hyphen 0.5 em
+    left = atoms("interna")[0]
+    left = replace(left, break_after=True, hyphen=(7, EM // 2))
+    right = atoms("tional")[0]
+    para = set_paragraph(base[:4] + [left, right] + base, 8 * EM, 8 * EM, Settings())
+    first = para.lines[0]
+    assert first.text.endswith("interna-"), [ln.text for ln in para.lines]
+    assert first.used == 8 * EM
+    assert para.lines[1].text.startswith("tional")

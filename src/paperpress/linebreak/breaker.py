@@ -143,6 +143,12 @@ class Breaker:
         self.stretchable = [k < n - 1 and not (atoms[k].kind == LATIN and atoms[k + 1].kind == LATIN)
                             for k in range(n)]
         self.J = [0] * (n + 1)
+        # hy[b]: the hyphen a line ending before atom b adds (b a hyphenation point of an English word)
+        self.hy = [0] * (n + 1)
+        for k in range(1, n):
+            h = atoms[k - 1].hyphen
+            if h is not None and atoms[k].kind == LATIN:
+                self.hy[k] = h[1]
         paired = [0] * n
         for k in range(n - 1):
             sa, sb = self.pair[k]
@@ -174,7 +180,7 @@ class Breaker:
         if b <= a:
             return 0
         pairs_inside = self.P[b - 1] - self.P[a]  # pairs (k, k+1) with a <= k < b-1
-        return self.W[b] - self.W[a] + self.G[b - 1] - self.G[a] - pairs_inside
+        return self.W[b] - self.W[a] + self.G[b - 1] - self.G[a] - pairs_inside + self.hy[b]
 
     def _squeezes(self, a: int, b: int) -> tuple[int, int, int]:
         """(line-start, line-end, inline) squeeze still free on the line [a, b)."""
@@ -260,7 +266,7 @@ class Breaker:
         best = [INFEASIBLE] * (n + 1)
         prev = [-1] * (n + 1)
         best[0] = 0.0
-        W, Q, G, P, J, atoms, penalty = self.W, self.Q, self.G, self.P, self.J, self.atoms, self.penalty
+        W, Q, G, P, J, atoms, penalty, hy = self.W, self.Q, self.G, self.P, self.J, self.atoms, self.penalty, self.hy
         stretch = self.s.max_stretch
         spaces = any(x.kind == SPACE for x in atoms)  # lines may then need trimming: take the general path
         reach = LOOSE_WINDOW * self.s.max_stretch
@@ -273,7 +279,7 @@ class Breaker:
             for i in range(j - 1, -1, -1):
                 a = candidates[i]
                 w = first_width if a == 0 else width
-                upper = W[b] - W[a] + G[b] - G[a]  # at least the line's natural width
+                upper = W[b] - W[a] + G[b] - G[a] + hy[b]  # at least the line's natural width
                 if window and not final and upper + (b - a) * reach * em < w:
                     continue  # hopelessly loose: a longer line (smaller a) will do better
                 if best[a] == INFEASIBLE:
@@ -412,6 +418,14 @@ class Breaker:
             for gid, gx, text in at.glyphs:
                 groups[-1][2].append(PlacedGlyph(gid, x + gx + shift[i], text))
             x += adv[i] + gap[i]
+        if self.hy[b] and b == b0:
+            # broken at a hyphenation point: the hyphen closes the line
+            last = atoms[b - 1]
+            gid, hadv = last.hyphen
+            if not groups or groups[-1][0] != last.face or groups[-1][1] != last.size:
+                groups.append((last.face, last.size, []))
+            groups[-1][2].append(PlacedGlyph(gid, x - gap[b - a - 1], "-"))
+            x += hadv - gap[b - a - 1]
         _, ratio = self._cost(a0, b0, width, final)
         return Line(a0, b0, tuple((f, s, tuple(g)) for f, s, g in groups), width, nat, x, final, ratio)
 
@@ -429,7 +443,8 @@ def split_wide(atoms: list[Atom], width: int) -> list[Atom]:
         for j, (gid, gx, text) in enumerate(at.glyphs):
             last = j == len(at.glyphs) - 1
             out.append(replace(at, text=text, width=xs[j + 1] - gx, glyphs=((gid, 0, text),),
-                               break_after=True if not last else at.break_after))
+                               break_after=True if not last else at.break_after,
+                               hyphen=at.hyphen if last else None))
     return out
 
 
