@@ -151,3 +151,44 @@ def test_a_line_broken_at_a_hyphenation_point_ends_with_a_hyphen_and_stays_flush
     assert first.text.endswith("interna-"), [ln.text for ln in para.lines]
     assert first.used == 8 * EM
     assert para.lines[1].text.startswith("tional")
+
+
+def _fake_measure(part: str):
+    from types import SimpleNamespace
+
+    return SimpleNamespace(text=part, used=len(part) * EM)
+
+
+def test_headline_breaks_only_between_words():
+    from paperpress.layout.text import phrase_lines
+
+    title = "某开源组件曝出远程命令执行漏洞"  # 15 chars; a 9-char measure forces two lines
+    lines = phrase_lines(title, 9 * EM, _fake_measure, len(title) * EM)
+    assert lines is not None and "".join(ln.text for ln in lines) == title
+    assert all(len(ln.text) >= 2 and ln.used <= 9 * EM for ln in lines)
+    # never inside 远程 / 命令 / 执行 (jieba's words), and "印发" style one-word splits are impossible
+    ends = {sum(len(ln.text) for ln in lines[:k]) for k in range(1, len(lines))}
+    for word in ("开源", "组件", "曝出", "远程", "命令", "执行", "漏洞"):
+        i = title.index(word)
+        assert i + 1 not in ends, [ln.text for ln in lines]
+
+
+def test_headline_that_cannot_break_cleanly_is_reported_as_none():
+    from paperpress.layout.text import phrase_lines
+
+    assert phrase_lines("印发", 1 * EM, _fake_measure, 2 * EM) is None
+
+
+def test_unbreakable_headline_is_reported_by_check(tmp_path):
+    """A title too long for its span with no phrase break that fits: check warns, naming the remedy."""
+    import shutil
+
+    from paperpress.build import build
+
+    shutil.copytree(MESSY.parent, tmp_path / "messy")
+    art = tmp_path / "messy" / "articles" / "finance.yaml"
+    art.write_text(art.read_text(encoding="utf-8").replace("前三季度营收同比增长",
+                   "ABCDEFGHIJKLMNOPQRSTUVWXYZ" * 2 + "营收"), encoding="utf-8")
+    built = build(tmp_path / "messy" / "issue.yaml")
+    found = [t for t in built.typography if t.rule == "headline-break"]
+    assert found and "wider span" in found[0].message

@@ -38,6 +38,11 @@ def check(pages: list[Page], stories: list[Story], fonts: FontBook, rules: list[
         for article, lines in by_article.items():
             out += _lines(article, lines, *RULE_SETS[rule_set])
         out += _overlaps(page, fonts)
+    from .layout import text as _text
+
+    for problem in _text.HEADLINE_PROBLEMS:  # set while these pages were laid out
+        out.append(TypoFinding("warning", "", "headline", "headline-break", problem))
+    _text.HEADLINE_PROBLEMS.clear()
     for story in stories:
         for n in story.normalisations:
             out.append(TypoFinding("info", story.id, f"{n.file}:{n.line}:{n.column}", "normalised",
