@@ -192,3 +192,30 @@ def test_unbreakable_headline_is_reported_by_check(tmp_path):
     built = build(tmp_path / "messy" / "issue.yaml")
     found = [t for t in built.typography if t.rule == "headline-break"]
     assert found and "wider span" in found[0].message
+
+
+def test_subhead_and_closing_are_paragraph_kinds(messy):
+    story = next(m.story for spec in messy.issue.pages for m in spec.modules
+                 if m.story is not None and m.story.id == "finance")
+    kinds = [(p.kind, p.text) for p in story.paragraphs if p.kind != "text"]
+    assert kinds == [("subhead", "二、后市展望"), ("closing", "某某市统计局"), ("closing", "2024年12月2日")]
+    lines = {ln.text: ln for page in messy.pages for ln in page.lines if ln.article == "finance"}
+    sub = lines["二、后市展望"]
+    assert sub.start == sub.x0  # flush left, no paragraph indent
+    for text in ("某某市统计局", "2024年12月2日"):
+        assert abs(lines[text].end - lines[text].x1) <= 500, text  # 落款: flush right
+        assert lines[text].start > lines[text].x0 + 2000
+
+
+def test_a_paragraph_item_of_an_unknown_kind_is_an_error(tmp_path):
+    import shutil
+
+    from paperpress.build import build
+    from paperpress.errors import InputError
+
+    shutil.copytree(MESSY.parent, tmp_path / "messy")
+    art = tmp_path / "messy" / "articles" / "finance.yaml"
+    art.write_text(art.read_text(encoding="utf-8").replace("{subhead:", "{subheading:"), encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        build(tmp_path / "messy" / "issue.yaml")
+    assert "subheading" in str(err.value)
