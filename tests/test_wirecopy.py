@@ -219,3 +219,10 @@ def test_a_paragraph_item_of_an_unknown_kind_is_an_error(tmp_path):
     with pytest.raises(InputError) as err:
         build(tmp_path / "messy" / "issue.yaml")
     assert "subheading" in str(err.value)
+
+
+def test_percentage_range_is_one_unit():
+    br = Breaker(atoms("增速放缓至3%～5%左右"), Settings())
+    texts = [a.text for a in br.atoms]
+    k = texts.index("～")
+    assert not br.can_break[k] and not br.can_break[k + 1]

@@ -73,6 +73,11 @@ def _is_number(a: Atom) -> bool:
     return a.kind == LATIN and a.text[-1].isdigit()
 
 
+def _ends_number(a: Atom) -> bool:
+    """2019, 3% or 5‰: the left end of a number range."""
+    return a.kind == LATIN and (a.text[-1].isdigit() or (a.text[-1] == "%" and a.text[0].isdigit()))
+
+
 def _starts_number(a: Atom) -> bool:
     return a.kind == LATIN and a.text[0].isdigit()
 
@@ -122,9 +127,9 @@ class Breaker:
                 self.penalty[k + 1] = WORD_BREAK_PENALTY
             if _is_number(a) and b.text[0] in UNITS:
                 ok = False  # a number keeps its unit
-            if _is_range_mark(b) and _is_number(a) and k + 2 < n and _starts_number(atoms[k + 2]):
+            if _is_range_mark(b) and _ends_number(a) and k + 2 < n and _starts_number(atoms[k + 2]):
                 ok = False  # 2019|—2020: the range mark never starts a line
-            if _is_range_mark(a) and k > 0 and _is_number(atoms[k - 1]) and _starts_number(b):
+            if _is_range_mark(a) and k > 0 and _ends_number(atoms[k - 1]) and _starts_number(b):
                 ok = False  # 2019—|2020: nor ends one
             if b.text == "/":
                 ok = False  # 元/股: a slash never starts a line
