@@ -51,7 +51,10 @@ def extract(tool: str, path) -> str:  # type: ignore[no-untyped-def]
 
     doc = pdfium.PdfDocument(str(path))
     try:
-        return "".join(doc[i].get_textpage().get_text_range() for i in range(len(doc)))
+        text = "".join(doc[i].get_textpage().get_text_range() for i in range(len(doc)))
+        # pdfium marks a hyphen that ends a line as possibly soft (U+FFFE) and leaves the choice to its
+        # reader: in our copy a line-end hyphen is the source's own (a break after it, ASEAN-China)
+        return text.replace("\ufffe", "-")
     finally:
         doc.close()
 

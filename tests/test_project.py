@@ -108,7 +108,7 @@ def test_key_value_trap_in_chinese_paragraph_says_quote_it(project_copy, tmp_pat
     edit(art, first, "  - 会议指出: 要高度重视")
     proc = run_cli("build", str(project_copy), "-o", str(tmp_path / "out"))
     assert proc.returncode == 2
-    assert f"{where(art, '会议指出')}: error: expected text" in proc.stderr
+    assert f"{where(art, '会议指出')}: error: unknown field '会议指出' in paragraph" in proc.stderr
     assert "hint: a ': ' (colon and space) makes YAML read the text as key: value; quote" in proc.stderr
 
 

@@ -63,4 +63,56 @@ def normalize(text: str) -> tuple[str, list[Change]]:
                 out[i] = opening if open_next else closing
                 open_next = not open_next
                 changes.append(Change(i, ch, out[i]))
+    changes += _pair_brackets(out)
+    changes += _stray_spaces(out)
     return "".join(out), sorted(changes, key=lambda c: c.index)
+
+
+def _han_latin(a: str, b: str) -> bool:
+    return _chinese(a) and (b.isascii() and (b.isalnum() or b in "/%"))
+
+
+PAIRS = {"(": ")", "（": "）"}
+HALF_OF = {"（": "(", "）": ")"}
+
+
+def _pair_brackets(out: list[str]) -> list[Change]:
+    """A bracket pair has one width: where one of a matched pair became (or was) full width and the other
+    is ASCII, the ASCII one is made full width too — （编号：ABC-123) → （编号：ABC-123）."""
+    changes, stack = [], []
+    for i, ch in enumerate(out):
+        if ch in PAIRS:
+            stack.append(i)
+        elif ch in (")", "）") and stack:
+            j = stack.pop()
+            if (out[j] == "（") != (ch == "）"):
+                k = j if out[j] == "(" else i
+                changes.append(Change(k, out[k], FULL_WIDTH[out[k]]))
+                out[k] = FULL_WIDTH[out[k]]
+    return changes
+
+
+def _stray_spaces(out: list[str]) -> list[Change]:
+    """ASCII spaces between Chinese characters, or before a Chinese closing mark, are removed (原油 期货 →
+    原油期货; 高峰 。 → 高峰。), and so are spaces between Han and a number, Latin word or slash (下降 15% →
+    下降15%, 元 / 股 → 元/股): the layout's latin-gap sets that gap, the same everywhere (clreq 3.2.3).
+    A space between Latin words stays."""
+    changes = []
+    n = len(out)
+    i = 0
+    while i < n:
+        if out[i] != " ":
+            i += 1
+            continue
+        j = i
+        while j < n and out[j] == " ":
+            j += 1
+        before = out[i - 1] if i > 0 else None
+        after = out[j] if j < n else None
+        if after is not None and before is not None and (after in CLOSING or (_chinese(before) and _chinese(after))
+                                                         or _han_latin(before, after) or _han_latin(after, before)):
+            for k in range(i, j):
+                changes.append(Change(k, " ", ""))
+                out[k] = ""
+        i = j
+    return changes

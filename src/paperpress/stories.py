@@ -53,6 +53,7 @@ class Run:
 class Para:
     runs: tuple[Run, ...]
     source: Source
+    kind: str = "text"  # text | subhead (小标题, bold, flush left, no indent) | closing (落款, right-aligned)
 
     @property
     def text(self) -> str:
@@ -101,6 +102,31 @@ def parse_runs(text: str, src: Source, problems: Problems) -> tuple[Run, ...]:
     return tuple(Run(p, bold=bool(i % 2)) for i, p in enumerate(parts) if p)
 
 
+PARA_KINDS = ("subhead", "closing")
+
+
+def _special(item: yaml.MappingNode, fname: str, problems: Problems, fix) -> list[Para]:
+    """`{subhead: 一、…}` — a 小标题 line; `{closing: [issuing office, date]}` — 落款 lines set flush right."""
+    check_keys(item, set(PARA_KINDS), fname, problems, "paragraph")
+    if len(item.value) != 1:
+        problems.add(fname, item.start_mark, "a paragraph item is text, {subhead: …} or {closing: […]}")
+        return []
+    key, value = item.value[0]
+    kind = key.value
+    if kind not in PARA_KINDS:
+        return []
+    nodes = node_list(value, fname, problems) if kind == "closing" else [value]
+    out = []
+    for node in nodes:
+        text = node_str(node, fname, problems)
+        if not text or not text.strip():
+            problems.add(fname, node.start_mark, f"empty {kind}")
+            continue
+        src = _source(fname, node)
+        out.append(Para((Run((fix(text, src) or "").replace("**", ""), bold=kind == "subhead"),), src, kind))
+    return out
+
+
 def load_story(path: Path, problems: Problems) -> Story | None:
     fname = str(path)
     root = load_mapping(path, problems, "an article file (kind:, title:, paragraphs: …)")
@@ -141,6 +167,9 @@ def load_story(path: Path, problems: Problems) -> Story | None:
     if pnode is not None and isinstance(pnode, yaml.SequenceNode) and not items:
         problems.add(fname, pnode.start_mark, "an article needs at least one paragraph")
     for item in items:
+        if isinstance(item, yaml.MappingNode):
+            paras += _special(item, fname, problems, fix)
+            continue
         text = node_str(item, fname, problems)
         if text is None:
             continue

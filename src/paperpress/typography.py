@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from .fonts import FontBook
+from .linebreak.breaker import UNJUSTIFIABLE
 from .linebreak.rules_zh import CLOSING, OPENING, RULE_SETS, is_han, is_latin
 from .model import GlyphRun, LineInfo, Page
 from .stories import Story
@@ -37,6 +38,11 @@ def check(pages: list[Page], stories: list[Story], fonts: FontBook, rules: list[
         for article, lines in by_article.items():
             out += _lines(article, lines, *RULE_SETS[rule_set])
         out += _overlaps(page, fonts)
+    from .layout import text as _text
+
+    for problem in _text.HEADLINE_PROBLEMS:  # set while these pages were laid out
+        out.append(TypoFinding("warning", "", "headline", "headline-break", problem))
+    _text.HEADLINE_PROBLEMS.clear()
     for story in stories:
         for n in story.normalisations:
             out.append(TypoFinding("info", story.id, f"{n.file}:{n.line}:{n.column}", "normalised",
@@ -56,12 +62,15 @@ def _lines(article: str, lines: list[LineInfo], cannot_start: frozenset[str],
             add("error", line, "line-start", f"line starts with '{line.text[0]}': {line.text}")
         if line.text[-1] in cannot_end:
             add("error", line, "line-end", f"line ends with '{line.text[-1]}': {line.text}")
-        if not line.final and abs(line.x1 - line.end) > FLUSH_TOLERANCE:
+        if not line.final and line.ratio >= UNJUSTIFIABLE and line.end <= line.x1 + FLUSH_TOLERANCE:
+            add("warning", line, "loose", "no gap to stretch without letter-spacing a Latin word: set flush "
+                f"left, {(line.x1 - line.end) / 1000:.2f} pt short: {line.text}")
+        elif not line.final and abs(line.x1 - line.end) > FLUSH_TOLERANCE:
             add("error", line, "ragged", f"line ends {(line.x1 - line.end) / 1000:.2f} pt from the column edge: "
                 f"{line.text}")
         if line.end > line.x1 + FLUSH_TOLERANCE:
             add("error", line, "overhang", f"line overhangs the column by {(line.end - line.x1) / 1000:.2f} pt")
-        if line.ratio > 1.0 and not line.final:
+        if 1.0 < line.ratio < UNJUSTIFIABLE and not line.final:
             add("warning", line, "loose", f"spacing beyond the layout's max-stretch ({line.ratio:.2f}×): {line.text}")
         if line.final and sum(1 for c in line.text if c.isalnum()) < 2 and i > 0 and not lines[i - 1].final:
             add("warning", line, "lone-character", f"孤字: the paragraph's last line holds only '{line.text}'")
@@ -71,6 +80,10 @@ def _lines(article: str, lines: list[LineInfo], cannot_start: frozenset[str],
         if not line.final and i + 1 < len(lines) and is_latin(line.text[-1]) and is_latin(lines[i + 1].text[0]) \
                 and line.text[-1] in "/.-_":
             add("info", line, "word-broken", f"a long Latin word or URL broken after '{line.text[-1]}'")
+        elif not line.final and i + 1 < len(lines) and line.text[-1].isascii() and line.text[-1].isalnum() \
+                and lines[i + 1].text[0].isascii() and lines[i + 1].text[0].isalnum():
+            add("info", line, "word-broken", f"a token wider than the measure broken at a character boundary: "
+                f"{line.text}|{lines[i + 1].text}")
     loosest = sorted((ln for ln in lines if not ln.final and ln.ratio > 0), key=lambda ln: -ln.ratio)
     for line in loosest[:LOOSEST_SHOWN]:
         add("info", line, "loosest", f"{line.ratio:.2f} of the max-stretch: {line.text}")

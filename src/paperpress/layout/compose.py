@@ -323,15 +323,20 @@ def _article(page: Page, spec: PageSpec, module: Module, layout: Layout, fonts: 
     col_gap = (width - cols * measure) // max(cols - 1, 1)
     lines: list[tuple[Line, bool, str]] = []
     para_of: list[int] = []
+    flush_right: dict[int, int] = {}  # line index → shift of a 落款 line set flush right
     for i, para in enumerate(story.paragraphs):
         parts = [(r.text, runin if r.bold else body_style) for r in para.runs]
         label = story.dateline if story.kind != "editors-note" else "编者按"
         if i == 0 and label:
             parts = [(label, runin), ("\u3000", body_style)] + parts
-        setp = set_text(fonts, layout, parts, measure - 2 * em, measure)
+        kind = getattr(para, "kind", "text")
+        special = kind in ("subhead", "closing")  # 小标题 and 落款: no indent, natural spacing
+        setp = set_text(fonts, layout, parts, measure if special else measure - 2 * em, measure, justify=not special)
         where = f"{para.source.file}:{para.source.line}"
         for j, line in enumerate(setp.lines):
-            lines.append((line, j == 0, where))
+            if kind == "closing":
+                flush_right[len(lines)] = measure - line.used
+            lines.append((line, j == 0 and not special, where))
             para_of.append(i)
     rows = last_line - line_no + 1
     capacity = rows * cols
@@ -342,7 +347,7 @@ def _article(page: Page, spec: PageSpec, module: Module, layout: Layout, fonts: 
     for k, (line, first_of_para, where) in enumerate(lines[: per_col * cols]):
         c, r = divmod(k, per_col)
         cx = x0 + c * (measure + col_gap)
-        indent = 2 * em if first_of_para else 0
+        indent = 2 * em if first_of_para else flush_right.get(k, 0)
         base = grid.baseline(line_no + r)
         _put(page, line, cx + indent, base, body_style, runin, tag=(story.id, "P", para_of[k]))
         start = cx + indent + min((g.x for _, _, gs in line.glyphs for g in gs[:1]), default=0)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..fonts import FontBook
 from ..linebreak.atoms import Span, make_atoms
 from ..linebreak.breaker import Line, Paragraph, Settings, set_paragraph
+from ..linebreak.rules_zh import CLOSING, OPENING
 from ..manifest import Layout, Style
 from ..model import BLACK, CMYK, Glyph, GlyphRun
 
@@ -49,6 +50,82 @@ def line_runs(line: Line, x: int, baseline: int, color_of: dict[str, CMYK]) -> l
     return runs
 
 
+# headlines that had to break inside a word, for the caller to report (cleared by whoever reads it)
+HEADLINE_PROBLEMS: list[str] = []
+MAX_HEADLINE_LINES = 4
+_JIEBA = None
+
+
+def phrase_cuts(text: str) -> dict[int, int]:
+    """Where a headline may break, with a cost: after a punctuation mark or ideographic space (0), between
+    two words found by jieba (1); never inside a word, never leaving one character alone on a line."""
+    global _JIEBA
+    if _JIEBA is None:
+        import jieba
+
+        jieba.setLogLevel(60)
+        _JIEBA = jieba
+    cuts: dict[int, int] = {}
+    pos = 0
+    for word in _JIEBA.cut(text):
+        pos += len(word)
+        if 0 < pos < len(text):
+            cuts[pos] = 1
+    for i, ch in enumerate(text[:-1]):
+        if ch in CLOSING or ch == "\u3000":
+            cuts[i + 1] = 0
+        if text[i + 1] in OPENING:
+            cuts[i + 1] = 0
+    for i in list(cuts):
+        if text[i - 1] in OPENING or text[i] in CLOSING:
+            del cuts[i]  # kinsoku still holds
+    return cuts
+
+
+def phrase_lines(text: str, width: int, measure, total: int) -> list[Line] | None:
+    """The headline in the fewest lines that fit, broken only at phrase_cuts, most even first; None when
+    no such break fits the width."""
+    cuts = phrase_cuts(text)
+    positions = sorted(cuts)
+    cache: dict[tuple[int, int], Line] = {}
+
+    def line(a: int, b: int) -> Line:
+        if (a, b) not in cache:
+            cache[(a, b)] = measure(text[a:b].strip("\u3000 "))
+        return cache[(a, b)]
+
+    def solve(a: int, k: int) -> tuple[float, list[int]] | None:
+        """Best breaks for text[a:] in k lines: (cost, ends)."""
+        rest = text[a:].strip("\u3000 ")
+        if k == 1:
+            if len(rest) < 2 or line(a, len(text)).used > width:
+                return None
+            return 0.0, [len(text)]
+        best = None
+        for p in positions:
+            if p <= a + 1 or len(text) - p < 2:
+                continue
+            first = line(a, p)
+            if first.used > width:
+                break
+            tail = solve(p, k - 1)
+            if tail is None:
+                continue
+            widths = [first.used] + [line(x, y).used for x, y in zip([p, *tail[1][:-1]], tail[1], strict=False)]
+            cost = (max(widths) - min(widths)) / max(width, 1) + cuts[p] * 0.5 + tail[0]
+            if best is None or cost < best[0]:
+                best = (cost, [p, *tail[1]])
+        return best
+
+    n0 = max(2, -(-total // max(width, 1)))
+    for k in range(n0, MAX_HEADLINE_LINES + 1):
+        found = solve(0, k)
+        if found is not None:
+            starts = [0, *found[1][:-1]]
+            return [line(a, b) for a, b in zip(starts, found[1], strict=False)]
+    return None
+
+
 def headline_lines(fonts: FontBook, layout: Layout, text: str, style: Style, width: int) -> list[Line]:
     """A headline in as few lines as fit the width, broken where the lines come out most even."""
     settings = settings_for(layout)
@@ -68,6 +145,11 @@ def headline_lines(fonts: FontBook, layout: Layout, text: str, style: Style, wid
         lines = [one_line(p) for p in phrases]
         if all(line.used <= width for line in lines):
             return lines
+    lines = phrase_lines(text, width, lambda part: one_line(part), total)
+    if lines is not None:
+        return lines
+    HEADLINE_PROBLEMS.append(f"headline '{text}' cannot be broken between phrases in {width / 1000:.1f} pt: "
+                             "set it a size smaller or give it a wider span")
     atoms = make_atoms(spans(fonts, [(text, style)]))
     n = max(1, -(-total // width))
     while True:

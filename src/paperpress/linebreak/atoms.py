@@ -22,6 +22,7 @@ class Atom:
     squeeze: int = 0  # how much the blank half of a punctuation mark can give up (halt)
     squeeze_shift: int = 0  # glyph shift when fully squeezed (negative for opening marks)
     break_after: bool = False  # a piece of a long Latin word or URL: it may break after this piece
+    hyphen: tuple[int, int] | None = None  # (gid, advance): a hyphenation point; set at a line's end
 
 
 @dataclass(frozen=True)
@@ -91,17 +92,37 @@ def _chunks(text: str) -> list[str]:
 
 
 LONG_WORD = 12  # Latin words longer than this may break at their natural points
-WORD_BREAKS = "/.-_?&=#"
+WORD_BREAKS = "/.-_?&=#:"
+
+
+HYPHENATE_MIN = 6  # English words at least this long are hyphenated at dictionary points
+_HYPHENATOR = None
+
+
+def hyphenation_pieces(word: str) -> list[str]:
+    """An English word split at pyphen's dictionary points (en_US: at least 2 letters before, 3 after)."""
+    global _HYPHENATOR
+    if len(word) < HYPHENATE_MIN or not word.isascii() or not word.isalpha():
+        return [word]
+    if _HYPHENATOR is None:
+        import pyphen
+
+        _HYPHENATOR = pyphen.Pyphen(lang="en_US")
+    cuts = [0, *_HYPHENATOR.positions(word), len(word)]
+    return [word[i:j] for i, j in zip(cuts, cuts[1:], strict=False)]
 
 
 def _word_pieces(word: str) -> list[str]:
-    """A long Latin word or URL in pieces that end after / . - _ (and query marks), where it may break;
-    numbers (2.5, 688523.SH) and short words stay whole."""
+    """A long Latin word or URL in pieces that end after / . - _ = : (and query marks), where it may break
+    (the documented rule: after a mark, never before one, never leaving a piece of one character, after a
+    `.` `-` `_` only before a letter; after `/` also before a digit); numbers (2.5, 688523.SH) and short
+    words stay whole."""
     if len(word) <= LONG_WORD:
         return [word]
     pieces, start = [], 0
     for k, ch in enumerate(word[:-1]):
-        if ch in WORD_BREAKS and not word[k + 1].isdigit() and word[k + 1] not in WORD_BREAKS and k + 1 - start >= 2:
+        before_digit = word[k + 1].isdigit() and ch != "/"  # 2.5 stays whole; a path breaks after any /
+        if ch in WORD_BREAKS and not before_digit and word[k + 1] not in WORD_BREAKS and k + 1 - start >= 2:
             pieces.append(word[start:k + 1])
             start = k + 1
     pieces.append(word[start:])
@@ -137,22 +158,34 @@ def make_atoms(spans: list[Span]) -> list[Atom]:
     atoms: list[Atom] = []
     for span in spans:
         face, size = span.face, span.size
-        for chunk in _chunks(span.text):
-            if chunk == " ":
-                gid, adv = face.glyph(" ")
-                atoms.append(Atom(" ", face.id, size, SPACE, _scale(adv, face, size), ()))
-                continue
-            if len(chunk) > 1 or is_latin(chunk):
-                shaped = face.shape(chunk)
-                glyphs, x = [], 0
-                clusters = [c for _, c, _, _ in shaped] + [len(chunk)]
-                for k, (gid, cl, adv, xoff) in enumerate(shaped):
-                    nxt = min((c for c in clusters[k + 1:] if c > cl), default=len(chunk))
-                    glyphs.append((gid, _scale(x + xoff, face, size), chunk[cl:nxt]))
-                    x += adv
-                kind = LATIN if is_latin(chunk[0]) else HAN  # dashes and ellipses behave like ideographs
-                atoms.append(Atom(chunk, face.id, size, kind, _scale(x, face, size), tuple(glyphs),
-                                  break_after=kind == LATIN and chunk[-1] in WORD_BREAKS))
-                continue
-            atoms.append(_char_atom(chunk, face, size))
+        for piece in _chunks(span.text):
+            parts = hyphenation_pieces(piece)
+            for h, chunk in enumerate(parts):
+                hyph = h < len(parts) - 1
+                _add(atoms, chunk, face, size, hyph)
     return atoms
+
+
+def _add(atoms: list[Atom], chunk: str, face: Face, size: int, hyph: bool) -> None:
+    """One atom string → its atom (hyph: a hyphenation point follows it)."""
+    if chunk == " ":
+        gid, adv = face.glyph(" ")
+        atoms.append(Atom(" ", face.id, size, SPACE, _scale(adv, face, size), ()))
+        return
+    if len(chunk) > 1 or is_latin(chunk):
+        shaped = face.shape(chunk)
+        glyphs, x = [], 0
+        clusters = [c for _, c, _, _ in shaped] + [len(chunk)]
+        for k, (gid, cl, adv, xoff) in enumerate(shaped):
+            nxt = min((c for c in clusters[k + 1:] if c > cl), default=len(chunk))
+            glyphs.append((gid, _scale(x + xoff, face, size), chunk[cl:nxt]))
+            x += adv
+        kind = LATIN if is_latin(chunk[0]) else HAN  # dashes and ellipses behave like ideographs
+        hyphen = None
+        if hyph:
+            hgid, hadv = face.glyph("-")
+            hyphen = (hgid, _scale(hadv, face, size))
+        atoms.append(Atom(chunk, face.id, size, kind, _scale(x, face, size), tuple(glyphs),
+                          break_after=kind == LATIN and (hyph or chunk[-1] in WORD_BREAKS), hyphen=hyphen))
+        return
+    atoms.append(_char_atom(chunk, face, size))

@@ -14,10 +14,11 @@ from .atoms import CLOSE, HAN, LATIN, MID, OPEN, SPACE, Atom
 from .rules_zh import RULE_SETS, UNITS
 
 INFEASIBLE = float("inf")
+UNJUSTIFIABLE = 10.0  # the ratio of a line with nowhere to stretch (one Latin token): set flush left
 KAIMING_HALF = frozenset("，、；：")  # clreq 3.1.6: the pause marks the Kaiming style sets half width
 HOUSE_STYLES = ("quanjiao", "kaiming", "banjiao")
 LOOSE_WINDOW = 1.5  # lines looser than this many times max-stretch are not measured in the first pass
-MIN_GAPS = 4  # a line with fewer gaps between atoms also stretches between the letters of its Latin words
+RANGE_MARKS = frozenset("—–～~至")  # 2019—2020年, 9～17年: a number range is one unbreakable unit
 WORD_BREAK_PENALTY = 1e4  # breaking inside a URL or long word: only when it spares a loose line
 
 
@@ -72,6 +73,19 @@ def _is_number(a: Atom) -> bool:
     return a.kind == LATIN and a.text[-1].isdigit()
 
 
+def _ends_number(a: Atom) -> bool:
+    """2019, 3% or 5‰: the left end of a number range."""
+    return a.kind == LATIN and (a.text[-1].isdigit() or (a.text[-1] == "%" and a.text[0].isdigit()))
+
+
+def _starts_number(a: Atom) -> bool:
+    return a.kind == LATIN and a.text[0].isdigit()
+
+
+def _is_range_mark(a: Atom) -> bool:
+    return a.text in RANGE_MARKS or (len(a.text) > 1 and set(a.text) <= RANGE_MARKS)
+
+
 def house_style(atoms: list[Atom], style: str) -> list[Atom]:
     """clreq 3.1.6: 全角 keeps every mark full width; 开明 sets the in-sentence pause marks ，、；：
     half width; 半角 sets every mark half width. Adjacent marks are squeezed on top of this."""
@@ -103,7 +117,8 @@ class Breaker:
         for k in range(n - 1):
             a, b = atoms[k], atoms[k + 1]
             if (a.kind == LATIN and b.kind == HAN) or (a.kind == HAN and b.kind == LATIN):
-                if not (_is_number(a) and b.text in UNITS) and "\u3000" not in (a.text, b.text):
+                if not (_is_number(a) and b.text in UNITS) and "\u3000" not in (a.text, b.text) \
+                        and not (_is_range_mark(a) or _is_range_mark(b)) and "/" not in (a.text, b.text):
                     self.gap[k] = round(settings.latin_gap * max(a.size, b.size))
             self.pair[k] = _pair_squeeze(a, b)
             ok = b.text[0] not in cannot_start and a.text[-1] not in cannot_end
@@ -112,6 +127,12 @@ class Breaker:
                 self.penalty[k + 1] = WORD_BREAK_PENALTY
             if _is_number(a) and b.text[0] in UNITS:
                 ok = False  # a number keeps its unit
+            if _is_range_mark(b) and _ends_number(a) and k + 2 < n and _starts_number(atoms[k + 2]):
+                ok = False  # 2019|—2020: the range mark never starts a line
+            if _is_range_mark(a) and k > 0 and _ends_number(atoms[k - 1]) and _starts_number(b):
+                ok = False  # 2019—|2020: nor ends one
+            if b.text == "/":
+                ok = False  # 元/股: a slash never starts a line
             if a.kind == SPACE:
                 ok = True
             if b.kind == SPACE:
@@ -122,7 +143,17 @@ class Breaker:
         self.G = [0] * (n + 1)
         self.P = [0] * (n + 1)
         self.Q = [0] * (n + 1)  # squeeze still available inside a line (marks not already paired)
-        self.IG = [0] * (n + 1)  # gaps between the letters of Latin atoms
+        # J: gaps that may take stretch. Never inside a Latin word or number (clreq 3.2: a Latin word
+        # keeps its own spacing): pieces of one word (a URL broken at its natural points) stay tight.
+        self.stretchable = [k < n - 1 and not (atoms[k].kind == LATIN and atoms[k + 1].kind == LATIN)
+                            for k in range(n)]
+        self.J = [0] * (n + 1)
+        # hy[b]: the hyphen a line ending before atom b adds (b a hyphenation point of an English word)
+        self.hy = [0] * (n + 1)
+        for k in range(1, n):
+            h = atoms[k - 1].hyphen
+            if h is not None and atoms[k].kind == LATIN:
+                self.hy[k] = h[1]
         paired = [0] * n
         for k in range(n - 1):
             sa, sb = self.pair[k]
@@ -134,7 +165,7 @@ class Breaker:
             self.P[k + 1] = self.P[k] + sum(self.pair[k])
             avail = a.squeeze - paired[k] if a.kind in (OPEN, CLOSE) else 0
             self.Q[k + 1] = self.Q[k] + max(avail, 0)
-            self.IG[k + 1] = self.IG[k] + (len(a.glyphs) - 1 if a.kind == LATIN else 0)
+            self.J[k + 1] = self.J[k] + self.stretchable[k]
 
     # -- measuring one candidate line -------------------------------------------------------
     def _bounds(self, a: int, b: int) -> tuple[int, int]:
@@ -146,16 +177,15 @@ class Breaker:
         return a, b
 
     def _slots(self, a: int, b: int) -> int:
-        """Places where a stretched line takes its extra space: the gaps between atoms, and where a line
-        has too few of them (a URL filling the line), between the letters of its Latin words."""
-        gaps = b - a - 1
-        return gaps if gaps >= MIN_GAPS else gaps + self.IG[b] - self.IG[a]
+        """Places where a stretched line takes its extra space: the gaps between atoms, except those
+        between the pieces of one Latin word (never letter-spacing)."""
+        return self.J[b - 1] - self.J[a] if b > a else 0
 
     def _natural(self, a: int, b: int) -> int:
         if b <= a:
             return 0
         pairs_inside = self.P[b - 1] - self.P[a]  # pairs (k, k+1) with a <= k < b-1
-        return self.W[b] - self.W[a] + self.G[b - 1] - self.G[a] - pairs_inside
+        return self.W[b] - self.W[a] + self.G[b - 1] - self.G[a] - pairs_inside + self.hy[b]
 
     def _squeezes(self, a: int, b: int) -> tuple[int, int, int]:
         """(line-start, line-end, inline) squeeze still free on the line [a, b)."""
@@ -193,7 +223,8 @@ class Breaker:
                 return 0.0, 0.0
             gaps = self._slots(a, b)
             if gaps <= 0:
-                return 1e16, 10.0  # one unjustifiable atom on a line: worse than any loose line
+                # nothing to stretch without letter-spacing: worse than any loose line, the fuller the better
+                return 1e16 * (1 + d / width), UNJUSTIFIABLE
             r = d / (gaps * self.s.max_stretch * em)
             bad = 100.0 * r ** 3
             if r > 1:
@@ -240,7 +271,7 @@ class Breaker:
         best = [INFEASIBLE] * (n + 1)
         prev = [-1] * (n + 1)
         best[0] = 0.0
-        W, Q, G, P, IG, atoms, penalty = self.W, self.Q, self.G, self.P, self.IG, self.atoms, self.penalty
+        W, Q, G, P, J, atoms, penalty, hy = self.W, self.Q, self.G, self.P, self.J, self.atoms, self.penalty, self.hy
         stretch = self.s.max_stretch
         spaces = any(x.kind == SPACE for x in atoms)  # lines may then need trimming: take the general path
         reach = LOOSE_WINDOW * self.s.max_stretch
@@ -253,7 +284,7 @@ class Breaker:
             for i in range(j - 1, -1, -1):
                 a = candidates[i]
                 w = first_width if a == 0 else width
-                upper = W[b] - W[a] + G[b] - G[a]  # at least the line's natural width
+                upper = W[b] - W[a] + G[b] - G[a] + hy[b]  # at least the line's natural width
                 if window and not final and upper + (b - a) * reach * em < w:
                     continue  # hopelessly loose: a longer line (smaller a) will do better
                 if best[a] == INFEASIBLE:
@@ -267,10 +298,9 @@ class Breaker:
                     if final:
                         cost = self._orphan(a, b)
                     else:
-                        gaps = b - a - 1
-                        slots = gaps if gaps >= MIN_GAPS else gaps + IG[b] - IG[a]
+                        slots = J[b - 1] - J[a]
                         if slots <= 0:
-                            cost = 1e16
+                            cost = 1e16 * (1 + d / w)  # set flush left: the fuller the better
                         else:
                             r = d / (slots * stretch * atoms[a].size)
                             bad = 100.0 * r * r * r + (1e5 * r if r > 1 else 0.0)
@@ -311,7 +341,6 @@ class Breaker:
         adv = [atoms[k].width for k in range(a, b)]
         shift = [0] * (b - a)
         gap = [self.gap[k] if k < b - 1 else 0 for k in range(a, b)]
-        tracking = [(0, 0)] * (b - a)  # (extra space, letter gaps) inside a Latin atom
 
         def squeeze(i: int, amount: int) -> None:
             at = atoms[a + i]
@@ -377,26 +406,10 @@ class Breaker:
                     gap[i] += target - done
                     done = target
                 d -= take
-            gaps = b - a - 1
-            slots = self._slots(a, b)
-            if slots > gaps and d > 0:
-                # too few gaps: letter-space the Latin words too, every slot alike
-                letters = slots - gaps
-                into_words = d * letters // slots
-                inner_total = sum(len(atoms[k].glyphs) - 1 for k in range(a, b) if atoms[k].kind == LATIN)
-                done = 0
-                for k in range(a, b):
-                    at = atoms[k]
-                    if at.kind != LATIN or len(at.glyphs) < 2:
-                        continue
-                    share = into_words * (done + len(at.glyphs) - 1) // inner_total - into_words * done // inner_total
-                    tracking[k - a] = (share, len(at.glyphs) - 1)
-                    adv[k - a] += share
-                    done += len(at.glyphs) - 1
-                d -= into_words
-            if gaps > 0 and d > 0:
-                for i in range(gaps):
-                    gap[i] += (i + 1) * d // gaps - i * d // gaps
+            slots = [i for i in range(b - a - 1) if self.stretchable[a + i]]
+            if slots and d > 0:
+                for j, i in enumerate(slots):
+                    gap[i] += (j + 1) * d // len(slots) - j * d // len(slots)
         # emit
         groups: list[tuple[str, int, list[PlacedGlyph]]] = []
         x = 0
@@ -407,13 +420,37 @@ class Breaker:
                 continue
             if not groups or groups[-1][0] != at.face or groups[-1][1] != at.size:
                 groups.append((at.face, at.size, []))
-            extra, letter_gaps = tracking[i]
-            for j, (gid, gx, text) in enumerate(at.glyphs):
-                track = extra * j // letter_gaps if letter_gaps else 0
-                groups[-1][2].append(PlacedGlyph(gid, x + gx + shift[i] + track, text))
+            for gid, gx, text in at.glyphs:
+                groups[-1][2].append(PlacedGlyph(gid, x + gx + shift[i], text))
             x += adv[i] + gap[i]
+        if self.hy[b] and b == b0:
+            # broken at a hyphenation point: the hyphen closes the line
+            last = atoms[b - 1]
+            gid, hadv = last.hyphen
+            if not groups or groups[-1][0] != last.face or groups[-1][1] != last.size:
+                groups.append((last.face, last.size, []))
+            groups[-1][2].append(PlacedGlyph(gid, x - gap[b - a - 1], "-"))
+            x += hadv - gap[b - a - 1]
         _, ratio = self._cost(a0, b0, width, final)
         return Line(a0, b0, tuple((f, s, tuple(g)) for f, s, g in groups), width, nat, x, final, ratio)
+
+
+def split_wide(atoms: list[Atom], width: int) -> list[Atom]:
+    """A Latin token wider than the measure (a 30-letter option name) in pieces of one character each, so
+    it can break at any character boundary instead of overhanging; its own natural points stay preferred
+    (every break between these pieces carries the word-break penalty). Natural glyph positions are kept."""
+    out: list[Atom] = []
+    for at in atoms:
+        if at.kind != LATIN or at.width <= width or len(at.glyphs) < 2:
+            out.append(at)
+            continue
+        xs = [gx for _, gx, _ in at.glyphs] + [at.width]
+        for j, (gid, gx, text) in enumerate(at.glyphs):
+            last = j == len(at.glyphs) - 1
+            out.append(replace(at, text=text, width=xs[j + 1] - gx, glyphs=((gid, 0, text),),
+                               break_after=True if not last else at.break_after,
+                               hyphen=at.hyphen if last else None))
+    return out
 
 
 def set_paragraph(atoms: list[Atom], first_width: int, width: int, settings: Settings,
@@ -421,6 +458,7 @@ def set_paragraph(atoms: list[Atom], first_width: int, width: int, settings: Set
     """Break and place a paragraph; with justify=False every line keeps its natural spacing."""
     if not atoms:
         return Paragraph(())
+    atoms = split_wide(atoms, min(first_width, width))
     br = Breaker(atoms, settings)
     return Paragraph(tuple(br.place(a, b, first_width if i == 0 else width, b == len(atoms) or not justify)
                            for i, (a, b) in enumerate(br.run(first_width, width))))
