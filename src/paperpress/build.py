@@ -27,6 +27,7 @@ from .model import Page
 from .pdf.writer import PROFILES, Meta, print_profile, render
 from .preflight import Finding as PreflightFinding
 from .preflight import Rules, preflight
+from .scaffold import placeholders
 from .typography import TypoFinding
 
 
@@ -128,6 +129,7 @@ def build(issue_path: Path, project: Project | None = None, pdfx: str | None = N
     stories = [m.story for spec in issue.pages for m in spec.modules if m.story is not None]
     rule_sets = [spec.layout.rules for spec in issue.pages]
     built = Built(issue, pages, fits, findings, typography=typography.check(pages, stories, fonts, rule_sets))
+    built.typography += placeholders(stories)
     built.misfits = misfits(issue, fits, findings)
     if built.misfits and not allow_overset:
         raise DoesNotFit(built.misfits)

@@ -42,9 +42,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--pdfx", choices=["x4", "x1a"], default="x4")
     p.add_argument("--ink-limit", type=int, default=300, help="total ink limit in percent (default 300)")
     p.add_argument("--min-bleed", type=float, default=3.0, help="minimum bleed in mm (default 3)")
+    _add_new(sub)
     args = parser.parse_args(argv)
     previous = signal.signal(signal.SIGTERM, _on_sigterm)
     try:
+        if args.command == "new":
+            return _new(args)
         if args.command == "preflight":
             return _preflight(args)
         return _build(args)
@@ -133,6 +136,35 @@ def _build(args: argparse.Namespace) -> int:
     if failed:
         print(f"print preflight: {len(failed)} error(s); see report.json", file=sys.stderr)
         return PREFLIGHT_FAILED
+    return OK
+
+
+def _add_new(sub: argparse._SubParsersAction) -> None:
+    n = sub.add_parser("new", help="write a ready issue folder: a commented manifest and one article per kind")
+    n.add_argument("folder", type=Path, help="the new issue folder (must not exist, or be empty)")
+    n.add_argument("--layout", default="broadsheet", help="a layout of layouts/ (default: broadsheet)")
+    n.add_argument("--pages", type=int, default=1, help="how many pages (default 1)")
+    n.add_argument("--date", help="the issue date, YYYY-MM-DD (default: today)")
+
+
+def _new(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from .build import Project
+    from .scaffold import ScaffoldError, new_issue
+
+    try:
+        date = dt.date.fromisoformat(args.date) if args.date else None
+    except ValueError:
+        print(f"error: --date {args.date}: not a date YYYY-MM-DD", file=sys.stderr)
+        return BAD_INPUT
+    project = Project.find(args.folder.parent if args.folder.parent.exists() else Path.cwd())
+    try:
+        files = new_issue(args.folder, project.layouts, args.layout, args.pages, date)
+    except ScaffoldError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return BAD_INPUT
+    print(f"{args.folder}: {len(files)} files; build with: paperpress build {args.folder / 'issue.yaml'} -o output")
     return OK
 
 
