@@ -18,10 +18,12 @@ bench: install
 	$(BIN)/python bench/bench.py
 	$(BIN)/python bench/peer.py
 
-# Debian tools the tests read PDFs with (independent of our own code); skipped when already present.
+# Debian tools the tests read PDFs with (independent of our own code), and the browser that opens report.html;
+# skipped when already present.
 system:
-	@command -v pdffonts >/dev/null && command -v gs >/dev/null && command -v qpdf >/dev/null || \
-	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils ghostscript qpdf >/dev/null)
+	@command -v pdffonts >/dev/null && command -v gs >/dev/null && command -v qpdf >/dev/null && \
+	  command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	  poppler-utils ghostscript qpdf chromium >/dev/null)
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import typography
+from . import report_html, typography
 from .coverage import check_coverage
 from .errors import InputError, Problem, Problems
 from .fonts import FontBook
@@ -167,6 +167,7 @@ def build(issue_path: Path, project: Project | None = None, pdfx: str | None = N
     t4 = time.perf_counter()
     built.timings = {"read": t1 - t0, "layout": t2 - t1, "pdf": t3 - t2, "preflight": t4 - t3}
     built.files["report.json"] = json.dumps(report(built), ensure_ascii=False, indent=2).encode("utf-8")
+    built.files["report.html"] = report_html.render(built, report(built))
     return built
 
 
