@@ -47,10 +47,15 @@ def test_bundled_files_validate(kind: str, path: Path) -> None:
 
 def test_new_issue_validates(tmp_path: Path) -> None:
     assert run_cli("new", str(tmp_path / "n"), "--pages", "2").returncode == 0
-    validator = {"issue.yaml": schema.issue()}
-    jsonschema.validate(_json(tmp_path / "n" / "issue.yaml"), validator["issue.yaml"])
-    for art in (tmp_path / "n" / "articles").glob("*.yaml"):
-        jsonschema.validate(_json(art), schema.article())
+    files = [tmp_path / "n" / "issue.yaml", *sorted((tmp_path / "n" / "articles").glob("*.yaml"))]
+    assert len(files) == 9
+    for f in files:  # each file names its schema on its first line, and the schema written there is ours
+        first = f.read_text(encoding="utf-8").splitlines()[0]
+        assert first.startswith("# yaml-language-server: $schema=")
+        target = (f.parent / first.split("$schema=", 1)[1]).resolve()
+        want = schema.issue() if f.name == "issue.yaml" else schema.article()
+        assert json.loads(target.read_text(encoding="utf-8")) == want
+        jsonschema.validate(_json(f), want)
 
 
 def test_misspelt_and_mistyped_keys_are_refused() -> None:

@@ -4,10 +4,12 @@ text the build flags — whose module geometry is chosen from the layout's grid 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import yaml
 
+from . import schema
 from .stories import Story
 from .typography import TypoFinding
 
@@ -57,7 +59,8 @@ def modules(columns: int, lines: int) -> list[dict]:
 
 
 def _article(kind: str, fields: dict[str, str], paragraphs: int, sentences: int) -> str:
-    out = [f"# One article ({kind}). Replace every paragraph that starts with {PLACEHOLDER}: the build warns",
+    out = ["# yaml-language-server: $schema=../schema/article.json",
+           f"# One article ({kind}). Replace every paragraph that starts with {PLACEHOLDER}: the build warns",
            "# about each one left (\"placeholder text\").",
            f"kind: {kind}                # news | editors-note | column | feature"]
     notes = {"kicker": "引题 (optional)", "title": "主题; a U+3000 space separates phrases of a long headline",
@@ -72,7 +75,8 @@ def _article(kind: str, fields: dict[str, str], paragraphs: int, sentences: int)
 
 
 def _manifest(layout: str, pages: int, date: dt.date, columns: int, lines: int) -> str:
-    out = ["# An issue of the paper: which articles go where on which page (README: \"An issue\").",
+    out = ["# yaml-language-server: $schema=schema/issue.json",
+           "# An issue of the paper: which articles go where on which page (README: \"An issue\").",
            "# Build it with: paperpress build issue.yaml -o output",
            "paper: 报纸名称            # the paper's name, in the folio",
            "code: PAPER                # optional short code for the print file names",
@@ -111,7 +115,11 @@ def new_issue(folder: Path, layouts_dir: Path, layout: str = "broadsheet", pages
         for kind, stem, fields, paras, sentences in _ARTICLES:
             if kind in kinds:
                 files[folder / "articles" / f"p{n}-{stem}.yaml"] = _article(kind, fields, paras, sentences)
+    # the schemas the first lines point an editor's YAML tooling at (made from the loader's field sets)
+    files[folder / "schema" / "issue.json"] = json.dumps(schema.issue(), ensure_ascii=False, indent=2) + "\n"
+    files[folder / "schema" / "article.json"] = json.dumps(schema.article(), ensure_ascii=False, indent=2) + "\n"
     (folder / "articles").mkdir(parents=True, exist_ok=True)
+    (folder / "schema").mkdir(parents=True, exist_ok=True)
     for path, text in files.items():
         path.write_text(text, encoding="utf-8")
     return list(files)
