@@ -19,13 +19,13 @@ bench: install
 	$(BIN)/python bench/bench.py
 	$(BIN)/python bench/peer.py
 
-# Debian tools the tests read PDFs with (independent of our own code), and Pango for WeasyPrint;
-# skipped when already present.
+# Debian tools the tests read PDFs with (independent of our own code), Pango for WeasyPrint and the browser
+# that opens report.html; skipped when already present.
 system:
 	@command -v pdffonts >/dev/null && command -v gs >/dev/null && command -v qpdf >/dev/null && \
-	  ldconfig -p | grep -q libpangoft2-1.0 || \
+	  command -v chromium >/dev/null && ldconfig -p | grep -q libpangoft2-1.0 || \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils ghostscript qpdf \
-	    libpango-1.0-0 libpangoft2-1.0-0 >/dev/null)  # Pango: WeasyPrint, for the reading edition's PDF
+	    libpango-1.0-0 libpangoft2-1.0-0 chromium >/dev/null)
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)

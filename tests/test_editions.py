@@ -306,7 +306,7 @@ def test_archive_json_lists_outputs_with_checksums(sample_build, stories):
     assert [a["id"] for a in doc["articles"]] == [s.id for s in stories]
     assert all(a["page"] == 5 for a in doc["articles"])
     files = sorted(str(p.relative_to(sample_build)) for p in sample_build.rglob("*")
-                   if p.is_file() and p.name not in ("report.json", "archive.json"))
+                   if p.is_file() and p.name not in ("report.json", "report.html", "archive.json"))
     assert sorted(doc["outputs"]) == files
     for name, entry in doc["outputs"].items():
         assert entry["sha256"] == hashlib.sha256((sample_build / name).read_bytes()).hexdigest()

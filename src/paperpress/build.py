@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import resources, typography
+from . import report_html, resources, typography
 from .coverage import check_coverage
 from .errors import InputError, Problem, Problems
 from .fonts import Face, FontBook
@@ -29,6 +29,7 @@ from .pdf.archive import archive_meta, sidecar
 from .pdf.writer import PROFILES, Meta, print_profile, render
 from .preflight import Finding as PreflightFinding
 from .preflight import Rules, preflight
+from .scaffold import placeholders
 from .typography import TypoFinding
 
 
@@ -157,6 +158,7 @@ def build(issue_path: Path, project: Project | None = None, pdfx: str | None = N
     stories = [m.story for spec in issue.pages for m in spec.modules if m.story is not None]
     rule_sets = [spec.layout.rules for spec in issue.pages]
     built = Built(issue, pages, fits, findings, typography=typography.check(pages, stories, fonts, rule_sets))
+    built.typography += placeholders(stories)
     built.misfits = misfits(issue, fits, findings)
     if built.misfits and not allow_overset:
         raise DoesNotFit(built.misfits)
@@ -208,6 +210,7 @@ def build(issue_path: Path, project: Project | None = None, pdfx: str | None = N
     t4 = time.perf_counter()
     built.timings = {"read": t1 - t0, "layout": t2 - t1, "pdf": t3 - t2, "preflight": t4 - t3}
     built.files["report.json"] = json.dumps(report(built), ensure_ascii=False, indent=2).encode("utf-8")
+    built.files["report.html"] = report_html.render(built, report(built))
     return built
 
 

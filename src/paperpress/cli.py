@@ -47,9 +47,15 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--ink-limit", type=int, default=300, help="total ink limit in percent (default 300)")
     p.add_argument("--min-bleed", type=float, default=3.0, help="minimum bleed in mm (default 3)")
     _add_project_commands(sub, b, c)
+    _add_new(sub)
+    _add_proof(sub)
     args = parser.parse_args(argv)
     previous = signal.signal(signal.SIGTERM, _on_sigterm)
     try:
+        if args.command == "proof":
+            return _proof(args)
+        if args.command == "new":
+            return _new(args)
         if args.command == "preflight":
             return _preflight(args)
         if args.command in ("layouts", "fonts"):
@@ -142,6 +148,66 @@ def _build(args: argparse.Namespace) -> int:
         print(f"print preflight: {len(failed)} error(s); see report.json", file=sys.stderr)
         return PREFLIGHT_FAILED
     return OK
+
+
+def _add_new(sub: argparse._SubParsersAction) -> None:
+    n = sub.add_parser("new", help="write a ready issue folder: a commented manifest and one article per kind")
+    n.add_argument("folder", type=Path, help="the new issue folder (must not exist, or be empty)")
+    n.add_argument("--layout", default="broadsheet", help="a layout of layouts/ (default: broadsheet)")
+    n.add_argument("--pages", type=int, default=1, help="how many pages (default 1)")
+    n.add_argument("--date", help="the issue date, YYYY-MM-DD (default: today)")
+
+
+def _new(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from .build import Project
+    from .scaffold import ScaffoldError, new_issue
+
+    try:
+        date = dt.date.fromisoformat(args.date) if args.date else None
+    except ValueError:
+        print(f"error: --date {args.date}: not a date YYYY-MM-DD", file=sys.stderr)
+        return BAD_INPUT
+    project = Project.find(args.folder.parent if args.folder.parent.exists() else Path.cwd())
+    try:
+        files = new_issue(args.folder, project.layouts, args.layout, args.pages, date)
+    except ScaffoldError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return BAD_INPUT
+    print(f"{args.folder}: {len(files)} files; build with: paperpress build {args.folder / 'issue.yaml'} -o output")
+    return OK
+
+
+def _add_proof(sub: argparse._SubParsersAction) -> None:
+    pr = sub.add_parser("proof", help="PNG proofs of each page with the findings marked, and a contact sheet")
+    pr.add_argument("issue", type=Path)
+    pr.add_argument("-o", "--output", type=Path, default=Path("output"),
+                    help="output folder (default: output/); the proofs go into <output>/<issue-id>-proof/")
+    pr.add_argument("--dpi", type=int, default=100, help="resolution of the page PNGs (default 100)")
+
+
+def _proof(args: argparse.Namespace) -> int:
+    from .build import DoesNotFit, Project, build, check_output_folder
+    from .proof import proof, write
+
+    if not 10 <= args.dpi <= 600:
+        print(f"error: --dpi {args.dpi}: between 10 and 600", file=sys.stderr)
+        return BAD_INPUT
+    try:
+        project = Project.find(args.issue.parent)
+        built = build(args.issue, project, allow_overset=True)  # a proof shows overset copy, never hides it
+        check_output_folder(args.output, built.issue, project)
+    except DoesNotFit as e:  # a figure with no room cannot be drawn at all
+        _problems(e.problems, " of fit: no proof")
+        return DOES_NOT_FIT
+    except InputError as e:
+        _problems(e.problems, "; nothing written.")
+        return BAD_INPUT
+    folder = args.output / f"{built.issue.id}-proof"
+    files = write(proof(built, args.dpi), folder)
+    print(f"{folder}: {len(files) - 1} page proof(s) and contact.png")
+    return DOES_NOT_FIT if built.misfits else OK
 
 
 def _preflight(args: argparse.Namespace) -> int:

@@ -47,6 +47,7 @@ def sidecar(issue, pages: list[Page], stories: list, files: dict[str, bytes]) ->
         "pages": [{"number": p.number, "name": p.name} for p in pages],
         "articles": articles(pages, stories),
         "outputs": {name: {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
-                    for name, data in sorted(files.items()) if name not in ("report.json", "archive.json")},
+                    for name, data in sorted(files.items())
+                    if name not in ("report.json", "report.html", "archive.json")},
     }
     return (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")

@@ -1,0 +1,68 @@
+"""JSON Schemas of layouts, issues and articles, made from the field sets the loader checks keys against
+(manifest.*_FIELDS, stories.FIELDS), so that an editor's YAML tooling knows which keys exist. The loader remains
+the judge of values (units, ranges, names); the schemas give keys, nesting and the simple types."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import manifest, stories
+
+LENGTH = {"type": "string", "pattern": r"^\s*[0-9.]+\s*(pt|mm|cm|in)\s*$"}
+COLOUR = {"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "number"}, "minItems": 4, "maxItems": 4}]}
+FLAG = {"type": "boolean"}
+WHOLE = {"type": "integer", "minimum": 0}
+
+
+def _object(fields: set[str] | tuple[str, ...], types: dict[str, Any], required: tuple[str, ...] = ()) -> dict:
+    """An object with exactly the loader's keys (a misspelt key fails), typed where a type is known."""
+    return {"type": "object", "additionalProperties": False, "required": list(required),
+            "properties": {k: types.get(k, {}) for k in sorted(fields)}}
+
+
+def article() -> dict:
+    text = {"type": "string", "minLength": 1}
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": "paperpress article",
+            **_object(stories.FIELDS, {"kind": {"enum": list(stories.KINDS)}, "normalize": FLAG,
+                                       "paragraphs": {"type": "array", "items": {"anyOf": [text, {
+                                           "type": "object", "additionalProperties": False,
+                                           "minProperties": 1, "maxProperties": 1,
+                                           "properties": {"subhead": text,
+                                                          "closing": {"type": "array", "items": text}}}]},
+                                           "minItems": 1},
+                                       **{f: text for f in stories.TEXT_FIELDS}}, ("kind", "paragraphs"))}
+
+
+def issue() -> dict:
+    module = _object(manifest.MODULE_FIELDS, {"column": WHOLE, "span": WHOLE, "line": WHOLE, "lines": WHOLE,
+                                              "columns": WHOLE, "box": FLAG, "vertical": FLAG,
+                                              "article": {"type": "string"}, "figure": {"type": "string"}})
+    page = _object(manifest.PAGE_FIELDS, {"number": WHOLE, "layout": {"type": "string"},
+                                          "modules": {"type": "array", "items": module}},
+                   ("number", "name", "layout", "modules"))
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": "paperpress issue",
+            **_object(manifest.ISSUE_FIELDS, {"pages": {"type": "array", "items": page, "minItems": 1},
+                                              "paper": {"type": "string"}, "code": {"type": "string"},
+                                              "date": {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"}},
+                      ("paper", "date", "pages"))}
+
+
+def layout() -> dict:
+    style = _object(manifest.STYLE_FIELDS, {"size": LENGTH, "leading": LENGTH, "color": COLOUR})
+    intent = _object(manifest.INTENT_FIELDS, {})
+    prints = _object(manifest.PRINT_FIELDS, {"output-intent": intent, "ink-limit": WHOLE, "min-ppi": WHOLE,
+                                             "slug": FLAG, "pdfx": {"enum": ["PDF/X-4", "PDF/X-1a:2001"]}})
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": "paperpress layout",
+            **_object(manifest.LAYOUT_FIELDS, {
+                "trim": _object({"width", "height"}, {"width": LENGTH, "height": LENGTH}),
+                "bleed": LENGTH,
+                "margins": _object({"top", "left"}, {"top": LENGTH, "left": LENGTH}),
+                "header": _object({"height"}, {"height": LENGTH}),
+                "grid": _object({"columns", "characters", "gutter", "lines", "body"},
+                                {"columns": WHOLE, "characters": WHOLE, "gutter": WHOLE, "lines": WHOLE}),
+                "linebreak": _object({"rules", "max-stretch", "latin-gap", "punctuation"},
+                                     {"rules": {"enum": ["strict", "loose"]},
+                                      "punctuation": {"enum": ["quanjiao", "kaiming", "banjiao"]}}),
+                "styles": {"type": "object", "additionalProperties": style},
+                "colors": {"type": "object", "additionalProperties": COLOUR},
+                "print": prints}, ("name", "trim", "grid", "styles"))}
