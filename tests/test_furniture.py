@@ -136,3 +136,33 @@ def test_other_charts_convert(kind):
                           layout.style("caption"), 0, 0)
     assert any(isinstance(i, Path) for i in items)
     assert {"一月", "二月", "三月"} <= {i.text for i in items if isinstance(i, GlyphRun)}
+
+
+def test_example_front_page(tmp_path):
+    """The example front page: a decodable EAN-13+2 and QR code, a chart with CJK labels, print preflight passed."""
+    from paperpress.build import build
+
+    built = build(ROOT / "issues/example-front/issue.yaml")
+    assert [f for f in built.preflight if f.severity == "error"] == []
+    pdf = tmp_path / "front.pdf"
+    pdf.write_bytes(built.files[built.page_files[0]])
+    found = _decode(pdf)
+    assert (zxingcpp.BarcodeFormat.EAN13, "9771000000017" + "25") in found  # check digit 7: 43 → 10 - 3
+    assert (zxingcpp.BarcodeFormat.QRCode, "https://example.org/jzcb/2025-03-03/lead") in found
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert all(label in text.replace(" ", "") for label in ("榆次", "太谷", "祁县", "平遥"))
+
+
+def test_manifest_rejects_a_wrong_check_digit(project_copy):
+    import shutil
+
+    from paperpress.build import load
+    from paperpress.errors import InputError
+
+    root = project_copy.parent.parent.parent
+    shutil.copytree(ROOT / "issues/example-front", root / "issues/example-front")
+    issue = root / "issues/example-front/issue.yaml"
+    issue.write_text(issue.read_text(encoding="utf-8").replace('"977100000001"', '"9771000000012"'),
+                     encoding="utf-8")
+    with pytest.raises(InputError, match="check digit"):
+        load(issue)

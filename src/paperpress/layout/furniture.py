@@ -148,3 +148,68 @@ def chart_drawing(kind: str, data: dict[str, float], title: str = "", width_pt: 
         d.add(shapes.String(width_pt / 2, height_pt - 12, title, fontSize=10, textAnchor="middle",
                             fillColor=rl_colors.black))
     return d
+
+
+def check_spec(kind: str, node, fname: str, problems) -> tuple[str, dict] | None:  # type: ignore[no-untyped-def]
+    """A barcode:, qr: or chart: mapping from the manifest, checked; problems located at the node."""
+    import yaml
+
+    try:
+        spec = yaml.safe_load(yaml.serialize(node))
+    except yaml.YAMLError as e:
+        problems.add(fname, node.start_mark, f"{kind}: {e}")
+        return None
+    allowed = {"barcode": {"ean13", "addon", "magnification"}, "qr": {"url", "size", "level"},
+               "chart": {"type", "data", "title"}}[kind]
+    if not isinstance(spec, dict):
+        problems.add(fname, node.start_mark, f"{kind}: needs a mapping ({', '.join(sorted(allowed))})")
+        return None
+    unknown = set(spec) - allowed
+    if unknown:
+        problems.add(fname, node.start_mark, f"{kind}: unknown field(s) {', '.join(sorted(map(str, unknown)))}")
+        return None
+    try:
+        if kind == "barcode":
+            spec["ean13"] = verify_ean13(str(spec.get("ean13", "")))
+            if spec.get("addon") is not None:
+                spec["addon"] = f"{spec['addon']:02d}" if isinstance(spec["addon"], int) else str(spec["addon"])
+                ean2_modules(spec["addon"])
+            ean13_drawing(spec["ean13"], spec.get("addon"), float(spec.get("magnification", 1.0)))
+        elif kind == "qr":
+            if not isinstance(spec.get("url"), str) or not spec["url"]:
+                raise FurnitureError("qr: needs url:")
+            qr_drawing(spec["url"], 72, str(spec.get("level", "M")))
+        else:
+            data = spec.get("data")
+            if not isinstance(data, dict) or not all(isinstance(v, int | float) for v in data.values()):
+                raise FurnitureError("chart: data: needs a mapping of labels to numbers")
+            chart_drawing(str(spec.get("type", "")), {str(k): v for k, v in data.items()}, str(spec.get("title", "")))
+    except FurnitureError as e:
+        problems.add(fname, node.start_mark, str(e))
+        return None
+    return (kind, spec)
+
+
+def place(page, module, layout, fonts) -> None:  # type: ignore[no-untyped-def]
+    """Draw a furniture module into its grid rectangle (scaled to fit, never below a barcode's minimum)."""
+    from ..graphics import drawing_items
+    from .compose import Grid
+
+    kind, spec = module.furniture
+    grid = Grid(layout)
+    x0, width = grid.x(module.column), grid.width(module.span)
+    top = grid.band_top(module.line)
+    height = module.lines * layout.pitch
+    style = layout.style("caption")
+    if kind == "barcode":
+        d = ean13_drawing(spec["ean13"], spec.get("addon"), float(spec.get("magnification", 1.0)))
+        scale = 1.0  # a barcode keeps its specified size: shrinking could take it under the minimum
+    elif kind == "qr":
+        side = min(width, height) / 1000
+        d = qr_drawing(spec["url"], side, str(spec.get("level", "M")))
+        scale = 1.0
+    else:
+        d = chart_drawing(spec["type"], {str(k): v for k, v in spec["data"].items()}, str(spec.get("title", "")),
+                          width / 1000, height / 1000)
+        scale = 1.0
+    page.items.extend(drawing_items(d, fonts, layout, style, x0, top, scale))
