@@ -166,3 +166,24 @@ def test_manifest_rejects_a_wrong_check_digit(project_copy):
                      encoding="utf-8")
     with pytest.raises(InputError, match="check digit"):
         load(issue)
+
+
+def test_lunar_date():
+    import datetime as dt
+
+    from paperpress.layout.furniture import lunar_date
+
+    assert lunar_date(dt.date(2025, 3, 3)) == "乙巳年二月初四"  # 春节 2025 fell on 29 January
+    assert lunar_date(dt.date(2024, 11, 15)) == "甲辰年十月十五"
+    assert lunar_date(dt.date(2025, 1, 29)) == "乙巳年正月初一"
+    assert lunar_date(dt.date(2023, 3, 22)) == "癸卯年闰二月初一"  # 2023 had a leap second month
+
+
+def test_example_masthead_is_text():
+    from paperpress.build import build
+
+    built = build(ROOT / "issues/example-front/issue.yaml")
+    page = built.pages[0]
+    text = "".join(r.text for r in page.items if isinstance(r, GlyphRun))
+    for part in ("晋中晨报", "农历乙巳年二月初四", "第25期", "国内统一连续出版物号CN14-0000", "邮发代号00-000"):
+        assert part in text.replace(" ", "").replace("　", "")

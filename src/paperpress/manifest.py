@@ -26,7 +26,7 @@ PDFX_VERSIONS = ("PDF/X-4", "PDF/X-1a:2001")
 ISSUE_FIELDS = {"paper", "code", "date", "number", "id", "pages"}
 PAGE_FIELDS = {"number", "name", "layout", "editor", "modules"}
 MODULE_FIELDS = {"article", "head", "figure", "caption", "credit", "column", "span", "line", "lines", "columns",
-                 "box", "vertical", *("barcode", "qr", "chart")}  # the last three: front-page furniture
+                 "box", "vertical", *("barcode", "qr", "chart", "masthead")}  # the last three: front-page furniture
 # styles every layout must define: what the typesetter asks for by name
 REQUIRED_STYLES = ("body", "runin", "kicker", "title", "subtitle", "byline", "note", "note-label", "head",
                    "caption", "folio-paper", "folio-page", "folio-info")
@@ -418,11 +418,11 @@ def _module(node: yaml.Node, issue_path: Path, layout: Layout | None, problems: 
         return node_get(node, key, fname, problems, required=required)
 
     art_node, head_node, fig_node = get("article", False), get("head", False), get("figure", False)
-    furn_nodes = {k: get(k, False) for k in ("barcode", "qr", "chart")}
+    furn_nodes = {k: get(k, False) for k in ("barcode", "qr", "chart", "masthead")}
     if sum(n is not None for n in (art_node, head_node, fig_node, *furn_nodes.values())) != 1:
         problems.add(fname, node.start_mark,
                      "a module has one of article: (a file), head: (a column head), figure: (an image file), "
-                     "barcode:, qr: or chart:")
+                     "barcode:, qr:, chart: or masthead:")
         return None
     furniture = None
     for kind, fnode in furn_nodes.items():

@@ -160,7 +160,7 @@ def check_spec(kind: str, node, fname: str, problems) -> tuple[str, dict] | None
         problems.add(fname, node.start_mark, f"{kind}: {e}")
         return None
     allowed = {"barcode": {"ean13", "addon", "magnification"}, "qr": {"url", "size", "level"},
-               "chart": {"type", "data", "title"}}[kind]
+               "chart": {"type", "data", "title"}, "masthead": {"cn", "post"}}[kind]
     if not isinstance(spec, dict):
         problems.add(fname, node.start_mark, f"{kind}: needs a mapping ({', '.join(sorted(allowed))})")
         return None
@@ -175,6 +175,8 @@ def check_spec(kind: str, node, fname: str, problems) -> tuple[str, dict] | None
                 spec["addon"] = f"{spec['addon']:02d}" if isinstance(spec["addon"], int) else str(spec["addon"])
                 ean2_modules(spec["addon"])
             ean13_drawing(spec["ean13"], spec.get("addon"), float(spec.get("magnification", 1.0)))
+        elif kind == "masthead":
+            pass
         elif kind == "qr":
             if not isinstance(spec.get("url"), str) or not spec["url"]:
                 raise FurnitureError("qr: needs url:")
@@ -213,3 +215,52 @@ def place(page, module, layout, fonts) -> None:  # type: ignore[no-untyped-def]
                           width / 1000, height / 1000)
         scale = 1.0
     page.items.extend(drawing_items(d, fonts, layout, style, x0, top, scale))
+
+
+_STEMS, _BRANCHES = "甲乙丙丁戊己庚辛壬癸", "子丑寅卯辰巳午未申酉戌亥"
+_MONTHS = "正二三四五六七八九十冬腊"
+_DAYS_TENS = ["初", "十", "廿", "三"]
+_DIGITS = "一二三四五六七八九十"
+
+
+def lunar_date(d) -> str:  # type: ignore[no-untyped-def]
+    """农历 for a Gregorian date, e.g. 乙巳年二月初四 (lunardate's tables, 1900–2099)."""
+    from lunardate import LunarDate
+
+    lun = LunarDate.from_solar_date(d.year, d.month, d.day)
+    year = _STEMS[(lun.year - 4) % 10] + _BRANCHES[(lun.year - 4) % 12]
+    month = ("闰" if lun.is_leap_month else "") + _MONTHS[lun.month - 1] + "月"
+    day = {10: "初十", 20: "二十", 30: "三十"}.get(lun.day) or _DAYS_TENS[lun.day // 10] + _DIGITS[lun.day % 10 - 1]
+    return f"{year}年{month}{day}"
+
+
+def masthead_lines(issue, spec: dict) -> tuple[str, str]:  # type: ignore[no-untyped-def]
+    """The masthead's two data lines: the date (with weekday and lunar date), then number, CN and 邮发代号."""
+    d = issue.date
+    date_line = f"{d.year}年{d.month}月{d.day}日　星期{'一二三四五六日'[d.weekday()]}　农历{lunar_date(d)}"
+    parts = [issue.number or "", f"国内统一连续出版物号 {spec['cn']}" if spec.get("cn") else "",
+             f"邮发代号 {spec['post']}" if spec.get("post") else ""]
+    return date_line, "　".join(p for p in parts if p)
+
+
+def place_masthead(page, module, layout, fonts, issue) -> None:  # type: ignore[no-untyped-def]
+    """The nameplate (the paper's name, large) and the data lines beneath it, in the module's rectangle."""
+    import dataclasses
+
+    from .compose import Grid
+    from .text import headline_lines, line_runs
+
+    grid = Grid(layout)
+    x0, width = grid.x(module.column), grid.width(module.span)
+    top = grid.band_top(module.line)
+    title = layout.style("title")
+    size = min(module.lines * layout.pitch // 2, width // max(1, len(issue.paper)))
+    plate = dataclasses.replace(title, size=size, leading=size)
+    line = headline_lines(fonts, layout, issue.paper, plate, width)[0]
+    base = top + size
+    page.items.extend(line_runs(line, x0, base, {f: plate.color for f in (plate.font, plate.marks_font) if f}))
+    info = layout.style("folio-info")
+    for text in masthead_lines(issue, module.furniture[1]):
+        base += info.leading or round(info.size * 1.5)
+        ln = headline_lines(fonts, layout, text, info, 10**9)[0]
+        page.items.extend(line_runs(ln, x0, base, {f: info.color for f in (info.font, info.marks_font) if f}))
