@@ -41,7 +41,7 @@ PDFX_VERSIONS = ("PDF/X-4", "PDF/X-1a:2001")
 ISSUE_FIELDS = {"paper", "code", "date", "number", "id", "pages"}
 PAGE_FIELDS = {"number", "name", "layout", "editor", "modules"}
 MODULE_FIELDS = {"article", "head", "figure", "caption", "credit", "column", "span", "line", "lines", "columns",
-                 "box", "vertical"}
+                 "box", "vertical", *("barcode", "qr", "chart", "masthead")}  # the last three: front-page furniture
 # styles every layout must define: what the typesetter asks for by name
 REQUIRED_STYLES = ("body", "runin", "kicker", "title", "subtitle", "byline", "note", "note-label", "head",
                    "caption", "folio-paper", "folio-page", "folio-info")
@@ -159,11 +159,14 @@ class Module:
     box: bool
     where: tuple[str, int, int]
     vertical: bool = False  # a column head set top to bottom (竖排)  # manifest file, line, column of the module entry
+    furniture: tuple[str, dict] | None = None  # ("barcode" | "qr" | "chart", its checked fields)
 
     @property
     def name(self) -> str:
         if self.story:
             return self.story.id
+        if self.furniture:
+            return self.furniture[0]
         return f"figure:{self.figure.name}" if self.figure else f"head:{self.head}"
 
 
@@ -485,10 +488,20 @@ def _module(node: yaml.Node, issue_path: Path, layout: Layout | None, problems: 
         return node_get(node, key, fname, problems, required=required)
 
     art_node, head_node, fig_node = get("article", False), get("head", False), get("figure", False)
-    if sum(n is not None for n in (art_node, head_node, fig_node)) != 1:
+    furn_nodes = {k: get(k, False) for k in ("barcode", "qr", "chart", "masthead")}
+    if sum(n is not None for n in (art_node, head_node, fig_node, *furn_nodes.values())) != 1:
         problems.add(fname, node.start_mark,
-                     "a module has one of article: (a file), head: (a column head) or figure: (an image file)")
+                     "a module has one of article: (a file), head: (a column head), figure: (an image file), "
+                     "barcode:, qr:, chart: or masthead:")
         return None
+    furniture = None
+    for kind, fnode in furn_nodes.items():
+        if fnode is not None:
+            from .layout.furniture import check_spec
+
+            furniture = check_spec(kind, fnode, fname, problems)
+            if furniture is None:
+                return None
     def existing(n: yaml.Node | None, what: str) -> Path | None:
         """The file a module names, relative to the manifest; a located problem when it is not there."""
         rel = node_str(n, fname, problems)
@@ -529,11 +542,11 @@ def _module(node: yaml.Node, issue_path: Path, layout: Layout | None, problems: 
                          f"module outside the grid: columns {col}–{col + span - 1}, lines {line}–{line + lines - 1}"
                          f" (the layout '{layout.name}' has {layout.columns} columns × {layout.lines} lines)")
             return None
-    if story is None and head is None and figure is None:
+    if story is None and head is None and figure is None and furniture is None:
         return None
     where = (fname, node.start_mark.line + 1, node.start_mark.column + 1)
     return Module(story, head, figure, caption, credit, col, span, line, lines, body_cols or span, box, where,
-                  vertical)
+                  vertical, furniture)
 
 
 FILE_FIELDS = ("issue", "code", "date", "page")

@@ -58,6 +58,28 @@ class Rect:
     stroke_width: int = 0
 
 
+PathOp = tuple  # ("m", x, y) | ("l", x, y) | ("c", x1, y1, x2, y2, x3, y3) | ("h",) — millipoints
+
+
+@dataclass(frozen=True)
+class Path:
+    """A vector path (moves, lines, cubic curves, closepath), filled and/or stroked."""
+
+    ops: tuple[PathOp, ...]
+    fill: CMYK | None = None
+    stroke: CMYK | None = None
+    stroke_width: int = 0
+    even_odd: bool = False  # fill by the even-odd rule instead of non-zero winding
+
+    def __post_init__(self) -> None:
+        arity = {"m": 2, "l": 2, "c": 6, "h": 0}
+        for op in self.ops:
+            if not op or op[0] not in arity or len(op) != arity[op[0]] + 1:
+                raise ValueError(f"bad path operation {op!r}")
+        if self.ops and self.ops[0][0] != "m":
+            raise ValueError("a path starts with a move")
+
+
 @dataclass(frozen=True)
 class Image:
     """A photo or graphic placed in a box; the crop rectangle is in the image's pixels."""
@@ -111,7 +133,7 @@ class Link:
     article: str = ""  # the article the link belongs to: its /Link structure element goes under its Art
 
 
-Item = GlyphRun | Rule | Rect | Image | Bookmark | Link
+Item = GlyphRun | Rule | Rect | Path | Image | Bookmark | Link
 
 
 @dataclass

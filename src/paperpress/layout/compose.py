@@ -92,6 +92,13 @@ def compose_page(spec: PageSpec, issue: Issue, fonts: FontBook,
             fits.append(_article(page, spec, module, layout, fonts))
         elif module.figure is not None:
             findings += _figure(page, module, layout, fonts)
+        elif module.furniture is not None:
+            from .furniture import place, place_masthead  # ReportLab loads only for pages with furniture
+
+            if module.furniture[0] == "masthead":
+                place_masthead(page, module, layout, fonts, issue)
+            else:
+                place(page, module, layout, fonts)
         else:
             _column_head(page, module, layout, fonts)
     _separators(page, spec.modules, layout)

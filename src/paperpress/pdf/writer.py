@@ -13,7 +13,7 @@ import pydyf
 
 from ..fonts import FontBook
 from ..manifest import OutputIntent
-from ..model import BLACK, CMYK, Bookmark, GlyphRun, Image, Link, Page, Rect, Rule
+from ..model import BLACK, CMYK, Bookmark, GlyphRun, Image, Link, Page, Path, Rect, Rule
 from ..units import mm
 from .fonts import UsedFont, embed
 from .objects import flate
@@ -177,6 +177,24 @@ def _glyph_ops(run: GlyphRun, used: UsedFont, font_name: str, cv: _Canvas) -> No
     cv.ops.append(" ".join(out))
 
 
+def _path_ops(path: Path, cv: _Canvas) -> None:
+    """Fill, then stroke, as two painting operators: each colour carries its own overprint state
+    (a 100 K stroke overprints even where the fill beside it knocks out)."""
+    parts = []
+    for op in path.ops:
+        pts = op[1:]
+        coords = " ".join(f"{cv.X(x)} {cv.Y(y)}" for x, y in zip(pts[0::2], pts[1::2], strict=True))
+        parts.append(f"{coords} {op[0]}" if coords else op[0])
+    geometry = " ".join(parts)
+    with cv.saved():
+        if path.fill is not None:
+            cv.color(path.fill, stroke=False)
+            cv.ops.append(f"{geometry} {'f*' if path.even_odd else 'f'}")
+        if path.stroke is not None and path.stroke_width > 0:
+            cv.color(path.stroke, stroke=True)
+            cv.ops.append(f"{_num(path.stroke_width / 1000)} w 0 J 0 j {geometry} S")
+
+
 def _marks(cv: _Canvas, page: Page) -> None:
     """Crop marks at the trim corners and registration targets at the edges, outside the bleed."""
     w, h, b = page.width, page.height, page.bleed
@@ -264,6 +282,8 @@ def render(pages: list[Page], fonts: FontBook, profile: Profile, meta: Meta) -> 
                     if item.stroke is not None:
                         cv.color(item.stroke, stroke=True)
                         cv.ops.append(f"{_num(item.stroke_width / 1000)} w {rect} S")
+            elif isinstance(item, Path) and item.ops:
+                _path_ops(item, cv)
         if tagger:
             tagger.end_page(cv.ops)
         page_streams.append((page, cv, offset, height))

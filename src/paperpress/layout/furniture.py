@@ -1,0 +1,266 @@
+"""Front-page furniture built with reportlab.graphics and converted to page items: the periodical's
+EAN-13 barcode with its 2-digit add-on, QR codes, charts."""
+
+from __future__ import annotations
+
+from reportlab.graphics import shapes
+from reportlab.graphics.barcode.eanbc import Ean13BarcodeWidget
+from reportlab.graphics.barcode.qr import QrCodeWidget
+from reportlab.lib import colors as rl_colors
+from reportlab.lib.units import mm as RL_MM
+
+# EAN-13 (ISO/IEC 15420): the nominal module is 0.33 mm; the standard allows 80 % … 200 % of it
+NOMINAL_MODULE_MM = 0.33
+MIN_MAGNIFICATION = 0.8
+QUIET_LEFT, QUIET_RIGHT = 11, 7  # modules of quiet zone either side of the main symbol
+ADDON_GAP = 9  # modules between the main symbol and its add-on (7…12 allowed)
+ADDON_QUIET_RIGHT = 5
+
+# EAN-2 add-on digit patterns: L (odd parity) and G (even parity); parity by value mod 4
+_L = ["0001101", "0011001", "0010011", "0111101", "0100011", "0110001", "0101111", "0111011", "0110111", "0001011"]
+_G = ["0100111", "0110011", "0011011", "0100001", "0011101", "0111001", "0000101", "0010001", "0001001", "0010111"]
+_PARITY2 = ["LL", "LG", "GL", "GG"]
+
+
+class FurnitureError(ValueError):
+    pass
+
+
+def ean13_check_digit(first12: str) -> int:
+    total = sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(first12))
+    return (10 - total % 10) % 10
+
+
+def verify_ean13(value: str) -> str:
+    """The 13 digits, their check digit verified (12 digits get theirs appended)."""
+    if not value.isdigit() or len(value) not in (12, 13):
+        raise FurnitureError(f"EAN-13 needs 12 or 13 digits, not {value!r}")
+    if len(value) == 12:
+        return value + str(ean13_check_digit(value))
+    if int(value[12]) != ean13_check_digit(value[:12]):
+        raise FurnitureError(f"EAN-13 {value}: check digit {value[12]} is wrong "
+                             f"(should be {ean13_check_digit(value[:12])})")
+    return value
+
+
+def ean2_modules(addon: str) -> str:
+    """The add-on's bars as modules (1 bar, 0 space): start 1011, digit, separator 01, digit."""
+    if not addon.isdigit() or len(addon) != 2:
+        raise FurnitureError(f"the EAN add-on needs 2 digits, not {addon!r}")
+    parity = _PARITY2[int(addon) % 4]
+    codes = [(_L if p == "L" else _G)[int(d)] for p, d in zip(parity, addon, strict=True)]
+    return "1011" + codes[0] + "01" + codes[1]
+
+
+def ean13_drawing(value: str, addon: str | None = None, magnification: float = 1.0) -> shapes.Drawing:
+    """An EAN-13 symbol (with its quiet zones and human-readable digits) and optional 2-digit add-on."""
+    value = verify_ean13(value)
+    if magnification < MIN_MAGNIFICATION - 1e-9:
+        raise FurnitureError(f"EAN-13 magnification {magnification:.0%} is under the standard's "
+                             f"minimum of {MIN_MAGNIFICATION:.0%}")
+    module = NOMINAL_MODULE_MM * magnification * RL_MM
+    bar_h = 22.85 * magnification * RL_MM
+    font = 8 * magnification
+    w = Ean13BarcodeWidget(value[:12], barWidth=module, barHeight=bar_h, fontSize=font,
+                           barFillColor=rl_colors.black, textColor=rl_colors.black)
+    # quiet zones as lengths; ReportLab's attribute map wrongly declares them booleans, so set them directly
+    w.__dict__["lquiet"], w.__dict__["rquiet"] = QUIET_LEFT * module, QUIET_RIGHT * module
+    if w._checkdigit(value[:12]) != value[12]:  # ReportLab appends its own: it must agree with ours
+        raise FurnitureError(f"EAN-13 {value}: check digit disagrees with ReportLab's")
+    main_w = w.width  # quiet zones included
+    d = shapes.Drawing(main_w, bar_h)
+    d.add(w)
+    if addon:
+        bars = ean2_modules(addon)
+        ax = main_w - QUIET_RIGHT * module + ADDON_GAP * module
+        fth = font * 1.2  # the digits sit above the add-on's bars, its bars' feet level with the main bars'
+        i = 0
+        while i < len(bars):
+            if bars[i] == "1":
+                j = i
+                while j < len(bars) and bars[j] == "1":
+                    j += 1
+                d.add(shapes.Rect(ax + i * module, 0, (j - i) * module, bar_h - fth, fillColor=rl_colors.black,
+                                  strokeColor=None, strokeWidth=0))
+                i = j
+            else:
+                i += 1
+        aw = len(bars) * module
+        d.add(shapes.String(ax + aw / 2, bar_h - fth + 0.2 * fth, addon, fontSize=font,
+                            textAnchor="middle", fillColor=rl_colors.black))
+        d.width = ax + aw + ADDON_QUIET_RIGHT * module
+    return d
+
+
+def qr_drawing(url: str, size_pt: float, level: str = "M", quiet: int = 4) -> shapes.Drawing:
+    """A QR code of the given size including its quiet zone (4 modules by the standard)."""
+    if level not in ("L", "M", "Q", "H"):
+        raise FurnitureError(f"QR error-correction level {level!r}: one of L M Q H")
+    w = QrCodeWidget(url, barLevel=level, barBorder=quiet, barFillColor=rl_colors.black)
+    x0, y0, x1, y1 = w.getBounds()
+    d = shapes.Drawing(size_pt, size_pt)
+    g = shapes.Group(w)
+    g.transform = (size_pt / (x1 - x0), 0, 0, size_pt / (y1 - y0), -x0 * size_pt / (x1 - x0),
+                   -y0 * size_pt / (y1 - y0))
+    d.add(g)
+    return d
+
+
+def chart_drawing(kind: str, data: dict[str, float], title: str = "", width_pt: float = 200,
+                  height_pt: float = 150, color: tuple[float, float, float, float] = (0, 1, 1, 0.15)
+                  ) -> shapes.Drawing:
+    """A bar, line or pie chart of labelled values; its strings are set in the house fonts on conversion."""
+    from reportlab.graphics.charts.barcharts import VerticalBarChart
+    from reportlab.graphics.charts.linecharts import HorizontalLineChart
+    from reportlab.graphics.charts.piecharts import Pie
+
+    if not data:
+        raise FurnitureError("a chart needs data")
+    labels, values = list(data), [float(v) for v in data.values()]
+    ink = rl_colors.CMYKColor(*color)
+    d = shapes.Drawing(width_pt, height_pt)
+    top = height_pt - (16 if title else 4)
+    if kind in ("bar", "line"):
+        chart = VerticalBarChart() if kind == "bar" else HorizontalLineChart()
+        chart.x, chart.y, chart.width, chart.height = 28, 18, width_pt - 36, top - 24
+        chart.data = [tuple(values)]
+        chart.categoryAxis.categoryNames = labels
+        chart.valueAxis.valueMin = min(0.0, min(values))
+        if kind == "bar":
+            chart.bars[0].fillColor = ink
+            chart.bars[0].strokeColor = None
+        else:
+            chart.lines[0].strokeColor = ink
+            chart.lines[0].strokeWidth = 1.5
+    elif kind == "pie":
+        chart = Pie()
+        size = min(width_pt, top) - 40
+        chart.x, chart.y, chart.width, chart.height = (width_pt - size) / 2, (top - size) / 2, size, size
+        chart.data, chart.labels = values, labels
+        shades = [0.15, 0.35, 0.55, 0.75, 0.95]
+        for i in range(len(values)):
+            chart.slices[i].fillColor = rl_colors.CMYKColor(0, shades[i % 5], shades[i % 5], 0)
+            chart.slices[i].strokeColor = rl_colors.white
+    else:
+        raise FurnitureError(f"chart type {kind!r}: one of bar, line, pie")
+    d.add(chart)
+    if title:
+        d.add(shapes.String(width_pt / 2, height_pt - 12, title, fontSize=10, textAnchor="middle",
+                            fillColor=rl_colors.black))
+    return d
+
+
+def check_spec(kind: str, node, fname: str, problems) -> tuple[str, dict] | None:  # type: ignore[no-untyped-def]
+    """A barcode:, qr: or chart: mapping from the manifest, checked; problems located at the node."""
+    import yaml
+
+    try:
+        spec = yaml.safe_load(yaml.serialize(node))
+    except yaml.YAMLError as e:
+        problems.add(fname, node.start_mark, f"{kind}: {e}")
+        return None
+    allowed = {"barcode": {"ean13", "addon", "magnification"}, "qr": {"url", "size", "level"},
+               "chart": {"type", "data", "title"}, "masthead": {"cn", "post"}}[kind]
+    if not isinstance(spec, dict):
+        problems.add(fname, node.start_mark, f"{kind}: needs a mapping ({', '.join(sorted(allowed))})")
+        return None
+    unknown = set(spec) - allowed
+    if unknown:
+        problems.add(fname, node.start_mark, f"{kind}: unknown field(s) {', '.join(sorted(map(str, unknown)))}")
+        return None
+    try:
+        if kind == "barcode":
+            spec["ean13"] = verify_ean13(str(spec.get("ean13", "")))
+            if spec.get("addon") is not None:
+                spec["addon"] = f"{spec['addon']:02d}" if isinstance(spec["addon"], int) else str(spec["addon"])
+                ean2_modules(spec["addon"])
+            ean13_drawing(spec["ean13"], spec.get("addon"), float(spec.get("magnification", 1.0)))
+        elif kind == "masthead":
+            pass
+        elif kind == "qr":
+            if not isinstance(spec.get("url"), str) or not spec["url"]:
+                raise FurnitureError("qr: needs url:")
+            qr_drawing(spec["url"], 72, str(spec.get("level", "M")))
+        else:
+            data = spec.get("data")
+            if not isinstance(data, dict) or not all(isinstance(v, int | float) for v in data.values()):
+                raise FurnitureError("chart: data: needs a mapping of labels to numbers")
+            chart_drawing(str(spec.get("type", "")), {str(k): v for k, v in data.items()}, str(spec.get("title", "")))
+    except FurnitureError as e:
+        problems.add(fname, node.start_mark, str(e))
+        return None
+    return (kind, spec)
+
+
+def place(page, module, layout, fonts) -> None:  # type: ignore[no-untyped-def]
+    """Draw a furniture module into its grid rectangle (scaled to fit, never below a barcode's minimum)."""
+    from ..graphics import drawing_items
+    from .compose import Grid
+
+    kind, spec = module.furniture
+    grid = Grid(layout)
+    x0, width = grid.x(module.column), grid.width(module.span)
+    top = grid.band_top(module.line)
+    height = module.lines * layout.pitch
+    style = layout.style("caption")
+    if kind == "barcode":
+        d = ean13_drawing(spec["ean13"], spec.get("addon"), float(spec.get("magnification", 1.0)))
+        scale = 1.0  # a barcode keeps its specified size: shrinking could take it under the minimum
+    elif kind == "qr":
+        side = min(width, height) / 1000
+        d = qr_drawing(spec["url"], side, str(spec.get("level", "M")))
+        scale = 1.0
+    else:
+        d = chart_drawing(spec["type"], {str(k): v for k, v in spec["data"].items()}, str(spec.get("title", "")),
+                          width / 1000, height / 1000)
+        scale = 1.0
+    page.items.extend(drawing_items(d, fonts, layout, style, x0, top, scale))
+
+
+_STEMS, _BRANCHES = "甲乙丙丁戊己庚辛壬癸", "子丑寅卯辰巳午未申酉戌亥"
+_MONTHS = "正二三四五六七八九十冬腊"
+_DAYS_TENS = ["初", "十", "廿", "三"]
+_DIGITS = "一二三四五六七八九十"
+
+
+def lunar_date(d) -> str:  # type: ignore[no-untyped-def]
+    """农历 for a Gregorian date, e.g. 乙巳年二月初四 (lunardate's tables, 1900–2099)."""
+    from lunardate import LunarDate
+
+    lun = LunarDate.from_solar_date(d.year, d.month, d.day)
+    year = _STEMS[(lun.year - 4) % 10] + _BRANCHES[(lun.year - 4) % 12]
+    month = ("闰" if lun.is_leap_month else "") + _MONTHS[lun.month - 1] + "月"
+    day = {10: "初十", 20: "二十", 30: "三十"}.get(lun.day) or _DAYS_TENS[lun.day // 10] + _DIGITS[lun.day % 10 - 1]
+    return f"{year}年{month}{day}"
+
+
+def masthead_lines(issue, spec: dict) -> tuple[str, str]:  # type: ignore[no-untyped-def]
+    """The masthead's two data lines: the date (with weekday and lunar date), then number, CN and 邮发代号."""
+    d = issue.date
+    date_line = f"{d.year}年{d.month}月{d.day}日　星期{'一二三四五六日'[d.weekday()]}　农历{lunar_date(d)}"
+    parts = [issue.number or "", f"国内统一连续出版物号 {spec['cn']}" if spec.get("cn") else "",
+             f"邮发代号 {spec['post']}" if spec.get("post") else ""]
+    return date_line, "　".join(p for p in parts if p)
+
+
+def place_masthead(page, module, layout, fonts, issue) -> None:  # type: ignore[no-untyped-def]
+    """The nameplate (the paper's name, large) and the data lines beneath it, in the module's rectangle."""
+    import dataclasses
+
+    from .compose import Grid
+    from .text import headline_lines, line_runs
+
+    grid = Grid(layout)
+    x0, width = grid.x(module.column), grid.width(module.span)
+    top = grid.band_top(module.line)
+    title = layout.style("title")
+    size = min(module.lines * layout.pitch // 2, width // max(1, len(issue.paper)))
+    plate = dataclasses.replace(title, size=size, leading=size)
+    line = headline_lines(fonts, layout, issue.paper, plate, width)[0]
+    base = top + size
+    page.items.extend(line_runs(line, x0, base, {f: plate.color for f in (plate.font, plate.marks_font) if f}))
+    info = layout.style("folio-info")
+    for text in masthead_lines(issue, module.furniture[1]):
+        base += info.leading or round(info.size * 1.5)
+        ln = headline_lines(fonts, layout, text, info, 10**9)[0]
+        page.items.extend(line_runs(ln, x0, base, {f: info.color for f in (info.font, info.marks_font) if f}))
