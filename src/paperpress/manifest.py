@@ -138,8 +138,8 @@ class Module:
     credit: str | None
     column: int
     span: int
-    line: int
-    lines: int
+    line: int | None  # None: stacked under what is already placed over its columns (skyline)
+    lines: int | None  # None (omitted or `auto`): as many grid lines as its copy needs
     body_columns: int
     box: bool
     where: tuple[str, int, int]
@@ -447,17 +447,26 @@ def _module(node: yaml.Node, issue_path: Path, layout: Layout | None, problems: 
     head = node_str(head_node, fname, problems)
     col = node_int(get("column"), fname, problems, 1)
     span = node_int(get("span"), fname, problems, 1)
-    line = node_int(get("line"), fname, problems, 1)
-    lines = node_int(get("lines"), fname, problems, 1)
+    line_node, lines_node = get("line", False), get("lines", False)
+    line = node_int(line_node, fname, problems, 1) if line_node is not None else None
+    if lines_node is None or (isinstance(lines_node, yaml.ScalarNode) and lines_node.value == "auto"):
+        lines = None  # sized from its copy by the planner
+        if story is None and (head is not None or figure is not None):
+            problems.add(fname, node.start_mark, "a column head or figure needs lines: (only articles size themselves)")
+    else:
+        lines = node_int(lines_node, fname, problems, 1)
+        if lines is None:
+            return None
     body_cols = node_int(get("columns", False), fname, problems, 1)
     box = _flag(get("box", False), fname, problems)
     vertical = _flag(get("vertical", False), fname, problems)
-    if None in (col, span, line, lines):
+    if None in (col, span) or (line_node is not None and line is None):
         return None
     if layout is not None:
-        if col + span - 1 > layout.columns or line + lines - 1 > layout.lines:
+        first, last = line or 1, (line or 1) + (lines or 1) - 1
+        if col + span - 1 > layout.columns or last > layout.lines:
             problems.add(fname, node.start_mark,
-                         f"module outside the grid: columns {col}–{col + span - 1}, lines {line}–{line + lines - 1}"
+                         f"module outside the grid: columns {col}–{col + span - 1}, lines {first}–{last}"
                          f" (the layout '{layout.name}' has {layout.columns} columns × {layout.lines} lines)")
             return None
     if story is None and head is None and figure is None:
@@ -477,6 +486,7 @@ def _flag(node: yaml.Node | None, fname: str, problems: Problems) -> bool:
 
 
 def _check_overlaps(modules: list[Module], fname: str, problems: Problems) -> None:
+    modules = [m for m in modules if m.line is not None and m.lines is not None]  # the planner checks the rest
     for i, a in enumerate(modules):
         for b in modules[i + 1:]:
             if (a.column < b.column + b.span and b.column < a.column + a.span
