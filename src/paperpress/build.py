@@ -13,9 +13,10 @@ from pathlib import Path
 
 from . import typography
 from .coverage import check_coverage
-from .errors import Problems
+from .errors import InputError, Problems
 from .fonts import FontBook
-from .layout.compose import Finding, Fit, compose_page
+from .layout.compose import Finding, Fit, compose_planned
+from .layout.plan import Plan, PlanError
 from .manifest import Issue, load_issue
 from .model import Page
 from .pdf.writer import PROFILES, Meta, print_profile, render
@@ -57,6 +58,7 @@ class Built:
     preflight: list[PreflightFinding] = field(default_factory=list)  # of the print PDFs
     typography: list[TypoFinding] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    plans: list[Plan] = field(default_factory=list)  # each page's final module rectangles
 
 
 def load(issue_path: Path, project: Project | None = None) -> tuple[Issue, FontBook]:
@@ -86,14 +88,20 @@ def build(issue_path: Path, project: Project | None = None, pdfx: str | None = N
     # a build time only where a layout asks for a slug line: otherwise builds stay byte-identical
     built_at = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%MZ") if any(
         spec.layout.print.slug for spec in issue.pages) else ""
+    plans: list[Plan] = []
     for spec in issue.pages:
-        page, page_fits, page_findings = compose_page(spec, issue, fonts, built_at)
+        try:
+            page, page_fits, page_findings, plan = compose_planned(spec, issue, fonts, built_at)
+        except PlanError as e:
+            raise InputError(e.problems) from None
         pages.append(page)
+        plans.append(plan)
         fits += page_fits
         findings += page_findings
     stories = [m.story for spec in issue.pages for m in spec.modules if m.story is not None]
     rule_sets = [spec.layout.rules for spec in issue.pages]
-    built = Built(issue, pages, fits, findings, typography=typography.check(pages, stories, fonts, rule_sets))
+    built = Built(issue, pages, fits, findings, typography=typography.check(pages, stories, fonts, rule_sets),
+                  plans=plans)
     t2 = time.perf_counter()
     title = f"{issue.paper} {issue.date.isoformat()}"
     articles = ", ".join(f.article for f in fits)
@@ -142,10 +150,15 @@ def report(built: Built) -> dict:
             elif f.status == "overset":
                 entry["overset_lines"] = f.by_lines
                 entry["overset_chars"] = f.by_lines * f.chars_per_line
+            entry.update(_placed_fields(f))
             mods.append(entry)
         heads = [m.head for m in spec.modules if m.story is None]
-        pages.append({"number": page.number, "name": page.name, "layout": spec.layout.name,
-                      "file": pfile, "modules": mods, "column_heads": heads})
+        entry = {"number": page.number, "name": page.name, "layout": spec.layout.name,
+                 "file": pfile, "modules": mods, "column_heads": heads}
+        plan = next((p for p in built.plans if p.page == page.number), None)
+        if plan is not None:
+            entry["unused_grid_cells"] = plan.unused_cells
+        pages.append(entry)
     return {"issue": issue.id, "paper": issue.paper, "date": issue.date.isoformat(), "number": issue.number,
             "pages": pages,
             "preflight": {"passed": not any(f.severity == "error" for f in built.preflight),
@@ -155,6 +168,26 @@ def report(built: Built) -> dict:
             "findings": [{"severity": f.severity, "where": f.where, "message": f.message} for f in built.findings],
             "outputs": sorted(k for k in built.files if k != "report.json"),
             "timings_seconds": {k: round(v, 4) for k, v in built.timings.items()}}
+
+
+def _placed_fields(f: Fit) -> dict:
+    """A module's final rectangle and copyfit, in the editor's units."""
+    p = f.placed
+    if p is None:
+        return {}
+    column, span, line, lines = p.rect
+    out = {"column": column, "span": span, "line": line, "lines": lines, "box": p.module.box,
+           "body_columns": p.module.body_columns, "means": list(p.means),
+           "auto": {"line": p.auto_line, "lines": p.auto_lines}, "grid_lines_needed": p.lines_needed,
+           "grid_lines_available": lines}
+    if f.status == "short":
+        out["message"] = f"short by {f.by_lines} lines (≈{f.by_lines * f.chars_per_line} characters)"
+    elif f.status == "overset":
+        out["message"] = (f"needs {p.lines_needed} grid lines, has {lines} — {f.by_lines} body lines over, "
+                          f"≈{f.by_lines * f.chars_per_line} characters")
+    else:
+        out["message"] = f.status
+    return out
 
 
 def write_atomically(built: Built, out_dir: Path) -> Path:

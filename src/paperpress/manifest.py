@@ -144,6 +144,7 @@ class Module:
     box: bool
     where: tuple[str, int, int]
     vertical: bool = False  # a column head set top to bottom (竖排)  # manifest file, line, column of the module entry
+    auto_columns: bool = False  # no `columns:` given: copyfit may set fewer body columns than the span
 
     @property
     def name(self) -> str:
@@ -473,7 +474,7 @@ def _module(node: yaml.Node, issue_path: Path, layout: Layout | None, problems: 
         return None
     where = (fname, node.start_mark.line + 1, node.start_mark.column + 1)
     return Module(story, head, figure, caption, credit, col, span, line, lines, body_cols or span, box, where,
-                  vertical)
+                  vertical, auto_columns=body_cols is None)
 
 
 def _flag(node: yaml.Node | None, fname: str, problems: Problems) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from ..fonts import FontBook
@@ -13,6 +14,7 @@ from .folio import WEEKDAYS, _folio, _slug
 from .grid import ASCENT, Finding, Grid, _put, centred_baseline
 from .heads import _column_head, _vertical_text
 from .measure import Measured, measure_story, styles_for
+from .plan import Placed, Plan, plan_page
 
 __all__ = ["ASCENT", "WEEKDAYS", "Finding", "Fit", "Grid", "centred_baseline", "compose_page"]
 
@@ -27,6 +29,7 @@ class Fit:
     lines_needed: int
     chars_per_line: int
     overflowing_lines: int  # lines set wider than their measure (should be 0)
+    placed: Placed | None = None  # the plan's rectangle and copyfit decisions
 
     @property
     def status(self) -> str:
@@ -44,6 +47,14 @@ class Fit:
 def compose_page(spec: PageSpec, issue: Issue, fonts: FontBook,
                  built_at: str = "") -> tuple[Page, list[Fit], list[Finding]]:
     """Lay out one page; built_at (a timestamp) goes into the slug line when the layout asks for one."""
+    page, fits, findings, _ = compose_planned(spec, issue, fonts, built_at)
+    return page, fits, findings
+
+
+def compose_planned(spec: PageSpec, issue: Issue, fonts: FontBook,
+                    built_at: str = "") -> tuple[Page, list[Fit], list[Finding], Plan]:
+    """Plan the page (final rectangles, copyfit), then place the plan into the page's items."""
+    plan = plan_page(spec, fonts)
     layout = spec.layout
     page = Page(spec.number, spec.name, layout.trim_w, layout.trim_h, layout.bleed,
                 grid_origin=layout.grid_top, grid_pitch=layout.pitch)
@@ -53,15 +64,17 @@ def compose_page(spec: PageSpec, issue: Issue, fonts: FontBook,
         _slug(page, spec, issue, fonts, built_at)
     fits: list[Fit] = []
     findings: list[Finding] = []
-    for module in spec.modules:
+    for p in plan.placed:
+        module = p.module
         if module.story is not None:
-            fits.append(_article(page, spec, module, layout, fonts))
+            fit = _article(page, spec, module, layout, fonts, p.measured)
+            fits.append(dataclasses.replace(fit, placed=p))
         elif module.figure is not None:
             findings += _figure(page, module, layout, fonts)
         else:
             _column_head(page, module, layout, fonts)
-    _separators(page, spec.modules, layout)
-    return page, fits, findings
+    _separators(page, tuple(p.module for p in plan.placed), layout)
+    return page, fits, findings, plan
 
 
 def _separators(page: Page, modules: tuple[Module, ...], layout: Layout) -> None:
