@@ -77,3 +77,13 @@ def test_unused_cells_count_the_holes(sample):
     mods = (_auto(m["training"], 1, 8, line=1, lines=11),)
     plan = plan_page(dataclasses.replace(spec, modules=mods), fonts)
     assert plan.unused_cells == 8 * (spec.layout.lines - 11)
+
+
+def test_the_layout_orders_the_means(sample):
+    spec, fonts = sample
+    m = _mods(spec)
+    mods = (_auto(m["yingze"], 5, 4, line=spec.layout.lines - 27),)
+    layout = dataclasses.replace(spec.layout, copyfit=("byline-space",))
+    p = plan_page(dataclasses.replace(spec, modules=mods, layout=layout), fonts).placed[0]
+    # the byline's one extra line is all this layout allows: not enough for two lines short
+    assert p.means == [] and p.status == "short"

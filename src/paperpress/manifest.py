@@ -19,7 +19,8 @@ from .yamlsrc import check_keys, load_mapping, mapping_items, node_get, node_int
 
 FULL_WIDTH_MARKS = OPENING | CLOSING | MIDDLE
 STYLE_FIELDS = {"font", "size", "leading", "color", "marks-font"}
-LAYOUT_FIELDS = {"name", "trim", "bleed", "margins", "header", "grid", "styles", "linebreak", "colors", "print"}
+LAYOUT_FIELDS = {"name", "trim", "bleed", "margins", "header", "grid", "styles", "linebreak", "colors", "print",
+                 "copyfit"}
 PRINT_FIELDS = {"pdfx", "output-intent", "ink-limit", "min-ppi", "file-name", "slug"}
 INTENT_FIELDS = {"profile", "condition", "registry", "info"}
 PDFX_VERSIONS = ("PDF/X-4", "PDF/X-1a:2001")
@@ -88,6 +89,7 @@ class Layout:
     colors: dict[str, CMYK]
     punctuation: str = "quanjiao"
     print: PrintSettings = PrintSettings()
+    copyfit: tuple[str, ...] | None = None  # the means copyfit may use, in order (None: the default order)
 
     @property
     def em(self) -> int:
@@ -292,13 +294,21 @@ def load_layout(path: Path, fonts: FontBook, problems: Problems) -> Layout | Non
     max_stretch = _float("max-stretch", 0.25)
     latin_gap = _float("latin-gap", 0.25)
     print_settings = _print_settings(get(root, "print", required=False), path, problems)
+    copyfit = None
+    cf_node = get(root, "copyfit", required=False)
+    if cf_node is not None:
+        known = ("body-columns", "headline-space", "byline-space")
+        copyfit = tuple(node_str(n, fname, problems) or "" for n in node_list(cf_node, fname, problems))
+        for n, means in zip(node_list(cf_node, fname, problems), copyfit, strict=True):
+            if means not in known:
+                problems.add(fname, n.start_mark, f"unknown copyfit means {means!r} (known: {', '.join(known)})")
     if len(problems.items) > before or None in (trim_w, trim_h, bleed, m_top, m_left, header_h, columns, chars,
                                                  gutter, lines) or body is None:
         return None
     name = node_str(get(root, "name", required=False), fname, problems) or path.stem
     layout = Layout(name, path, trim_w, trim_h, bleed, m_top, m_left, header_h, columns, chars, gutter, lines,
                     body, styles, rules, max_stretch, latin_gap, colors, print=print_settings,
-                    punctuation=punctuation)
+                    punctuation=punctuation, copyfit=copyfit)
     if layout.margin_left + layout.area_w > layout.trim_w or layout.grid_top + layout.area_h > layout.trim_h:
         problems.add(fname, grid.start_mark,
                      f"the type area ({layout.area_w / 2834.6:.1f} × {layout.area_h / 2834.6:.1f} mm at "
