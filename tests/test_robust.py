@@ -330,7 +330,7 @@ def test_internal_error_is_one_line(tmp_path, monkeypatch):
     def broken(*args, **kwargs):
         raise ZeroDivisionError("simulated")
 
-    monkeypatch.setattr(paperpress.build, "compose_page", broken)
+    monkeypatch.setattr(paperpress.build, "compose_planned", broken)
     status, err = run("build", str(SAMPLE), "-o", str(tmp_path / "out"))
     assert status == 1
     assert err.strip().splitlines() == ["paperpress: internal error: ZeroDivisionError: simulated (please report "

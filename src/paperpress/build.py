@@ -21,7 +21,8 @@ from . import report_html, resources, typography
 from .coverage import check_coverage
 from .errors import InputError, Problem, Problems
 from .fonts import Face, FontBook
-from .layout.compose import Finding, Fit, compose_page
+from .layout.compose import Finding, Fit, compose_planned
+from .layout.plan import Plan, PlanError
 from .manifest import Issue, load_issue, print_file_name
 from .model import Page
 from .pdf import reading
@@ -88,6 +89,7 @@ class Built:
     timings: dict[str, float] = field(default_factory=dict)
     misfits: list[Problem] = field(default_factory=list)  # copy that does not fit (built only with allow_overset)
     recovered: list[str] = field(default_factory=list)  # what the write put right from a killed build
+    plans: list[Plan] = field(default_factory=list)  # each page's final module rectangles
 
 
 def load(issue_path: Path, project: Project | None = None) -> tuple[Issue, FontBook]:
@@ -148,16 +150,22 @@ def build(issue_path: Path, project: Project | None = None, pdfx: str | None = N
     built_at = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%MZ") if any(
         spec.layout.print.slug for spec in issue.pages) else ""
     steps = 2 * len(issue.pages)
+    plans: list[Plan] = []
     for spec in issue.pages:
-        page, page_fits, page_findings = compose_page(spec, issue, fonts, built_at)
+        try:
+            page, page_fits, page_findings, plan = compose_planned(spec, issue, fonts, built_at)
+        except PlanError as e:
+            raise InputError(e.problems) from None
         pages.append(page)
+        plans.append(plan)
         fits += page_fits
         findings += page_findings
         if progress is not None:
             progress(len(pages), steps)
     stories = [m.story for spec in issue.pages for m in spec.modules if m.story is not None]
     rule_sets = [spec.layout.rules for spec in issue.pages]
-    built = Built(issue, pages, fits, findings, typography=typography.check(pages, stories, fonts, rule_sets))
+    built = Built(issue, pages, fits, findings, typography=typography.check(pages, stories, fonts, rule_sets),
+                  plans=plans)
     built.typography += placeholders(stories)
     built.misfits = misfits(issue, fits, findings)
     if built.misfits and not allow_overset:
@@ -219,11 +227,12 @@ def _mark_misfits(built: Built) -> None:
     from .model import Rect
     from .units import pt
 
-    for spec, page in zip(built.issue.pages, built.pages, strict=True):
+    for spec, page, plan in zip(built.issue.pages, built.pages, built.plans, strict=True):
         layout = spec.layout
-        for m in spec.modules:
-            if m.story is None or not any(p.message.startswith(f"page {spec.number} {m.story.id} ")
-                                          for p in built.misfits):
+        for m in (p.module for p in plan.placed):  # the final rectangles: auto geometry filled in
+            if m.story is None or m.line is None or m.lines is None:
+                continue
+            if not any(p.message.startswith(f"page {spec.number} {m.story.id} ") for p in built.misfits):
                 continue
             x = layout.column_x(m.column)
             w = layout.column_x(m.column + m.span - 1) + layout.col_w - x
@@ -258,10 +267,15 @@ def report(built: Built) -> dict:
             elif f.status == "overset":
                 entry["overset_lines"] = f.by_lines
                 entry["overset_chars"] = f.by_lines * f.chars_per_line
+            entry.update(_placed_fields(f))
             mods.append(entry)
         heads = [m.head for m in spec.modules if m.story is None]
-        pages.append({"number": page.number, "name": page.name, "layout": spec.layout.name,
-                      "file": pfile, "modules": mods, "column_heads": heads})
+        entry = {"number": page.number, "name": page.name, "layout": spec.layout.name,
+                 "file": pfile, "modules": mods, "column_heads": heads}
+        plan = next((p for p in built.plans if p.page == page.number), None)
+        if plan is not None:
+            entry["unused_grid_cells"] = plan.unused_cells
+        pages.append(entry)
     return {"issue": issue.id, "paper": issue.paper, "date": issue.date.isoformat(), "number": issue.number,
             "pages": pages,
             "overset": [_relative(str(p), base) for p in built.misfits],
@@ -364,6 +378,26 @@ def recover(out_dir: Path, issue_id: str) -> list[str]:
 
 class WriteError(OSError):
     """The output could not be written; says whether the previous output is still in place."""
+
+
+def _placed_fields(f: Fit) -> dict:
+    """A module's final rectangle and copyfit, in the editor's units."""
+    p = f.placed
+    if p is None:
+        return {}
+    column, span, line, lines = p.rect
+    out = {"column": column, "span": span, "line": line, "lines": lines, "box": p.module.box,
+           "body_columns": p.module.body_columns, "means": list(p.means),
+           "auto": {"line": p.auto_line, "lines": p.auto_lines}, "grid_lines_needed": p.lines_needed,
+           "grid_lines_available": lines}
+    if f.status == "short":
+        out["message"] = f"short by {f.by_lines} lines (≈{f.by_lines * f.chars_per_line} characters)"
+    elif f.status == "overset":
+        out["message"] = (f"needs {p.lines_needed} grid lines, has {lines} — {f.by_lines} body lines over, "
+                          f"≈{f.by_lines * f.chars_per_line} characters")
+    else:
+        out["message"] = f.status
+    return out
 
 
 def write_atomically(built: Built, out_dir: Path) -> Path:

@@ -34,7 +34,8 @@ from .yamlsrc import did_you_mean as _did_you_mean
 
 FULL_WIDTH_MARKS = OPENING | CLOSING | MIDDLE
 STYLE_FIELDS = {"font", "size", "leading", "color", "marks-font"}
-LAYOUT_FIELDS = {"name", "trim", "bleed", "margins", "header", "grid", "styles", "linebreak", "colors", "print"}
+LAYOUT_FIELDS = {"name", "trim", "bleed", "margins", "header", "grid", "styles", "linebreak", "colors", "print",
+                 "copyfit"}
 PRINT_FIELDS = {"pdfx", "output-intent", "ink-limit", "min-ppi", "file-name", "slug"}
 INTENT_FIELDS = {"profile", "condition", "registry", "info"}
 PDFX_VERSIONS = ("PDF/X-4", "PDF/X-1a:2001")
@@ -103,6 +104,7 @@ class Layout:
     colors: dict[str, CMYK]
     punctuation: str = "quanjiao"
     print: PrintSettings = PrintSettings()
+    copyfit: tuple[str, ...] | None = None  # the means copyfit may use, in order (None: the default order)
 
     @property
     def em(self) -> int:
@@ -153,13 +155,14 @@ class Module:
     credit: str | None
     column: int
     span: int
-    line: int
-    lines: int
+    line: int | None  # None: stacked under what is already placed over its columns (skyline)
+    lines: int | None  # None (omitted or `auto`): as many grid lines as its copy needs
     body_columns: int
     box: bool
     where: tuple[str, int, int]
     vertical: bool = False  # a column head set top to bottom (竖排)  # manifest file, line, column of the module entry
     furniture: tuple[str, dict] | None = None  # ("barcode" | "qr" | "chart", its checked fields)
+    auto_columns: bool = False  # no `columns:` given: copyfit may set fewer body columns than the span
 
     @property
     def name(self) -> str:
@@ -315,13 +318,21 @@ def load_layout(path: Path, fonts: FontBook, problems: Problems) -> Layout | Non
     max_stretch = _float("max-stretch", 0.25, 2.0)
     latin_gap = _float("latin-gap", 0.25, 1.0)
     print_settings = _print_settings(get(root, "print", required=False), path, problems)
+    copyfit = None
+    cf_node = get(root, "copyfit", required=False)
+    if cf_node is not None:
+        known = ("body-columns", "headline-space", "byline-space")
+        copyfit = tuple(node_str(n, fname, problems) or "" for n in node_list(cf_node, fname, problems))
+        for n, means in zip(node_list(cf_node, fname, problems), copyfit, strict=True):
+            if means not in known:
+                problems.add(fname, n.start_mark, f"unknown copyfit means {means!r} (known: {', '.join(known)})")
     if len(problems.items) > before or None in (trim_w, trim_h, bleed, m_top, m_left, header_h, columns, chars,
                                                  gutter, lines) or body is None:
         return None
     name = node_str(get(root, "name", required=False), fname, problems) or path.stem
     layout = Layout(name, path, trim_w, trim_h, bleed, m_top, m_left, header_h, columns, chars, gutter, lines,
                     body, styles, rules, max_stretch, latin_gap, colors, print=print_settings,
-                    punctuation=punctuation)
+                    punctuation=punctuation, copyfit=copyfit)
     if layout.margin_left + layout.area_w > layout.trim_w or layout.grid_top + layout.area_h > layout.trim_h:
         problems.add(fname, grid.start_mark,
                      f"the type area ({layout.area_w / 2834.6:.1f} × {layout.area_h / 2834.6:.1f} mm at "
@@ -529,24 +540,33 @@ def _module(node: yaml.Node, issue_path: Path, layout: Layout | None, problems: 
     head = node_str(head_node, fname, problems)
     col = node_int(get("column"), fname, problems, 1)
     span = node_int(get("span"), fname, problems, 1)
-    line = node_int(get("line"), fname, problems, 1)
-    lines = node_int(get("lines"), fname, problems, 1)
+    line_node, lines_node = get("line", False), get("lines", False)
+    line = node_int(line_node, fname, problems, 1) if line_node is not None else None
+    if lines_node is None or (isinstance(lines_node, yaml.ScalarNode) and lines_node.value == "auto"):
+        lines = None  # sized from its copy by the planner
+        if story is None and (head is not None or figure is not None):
+            problems.add(fname, node.start_mark, "a column head or figure needs lines: (only articles size themselves)")
+    else:
+        lines = node_int(lines_node, fname, problems, 1)
+        if lines is None:
+            return None
     body_cols = node_int(get("columns", False), fname, problems, 1)
     box = node_flag(get("box", False), fname, problems)
     vertical = node_flag(get("vertical", False), fname, problems)
-    if None in (col, span, line, lines):
+    if None in (col, span) or (line_node is not None and line is None):
         return None
     if layout is not None:
-        if col + span - 1 > layout.columns or line + lines - 1 > layout.lines:
+        first, last = line or 1, (line or 1) + (lines or 1) - 1
+        if col + span - 1 > layout.columns or last > layout.lines:
             problems.add(fname, node.start_mark,
-                         f"module outside the grid: columns {col}–{col + span - 1}, lines {line}–{line + lines - 1}"
+                         f"module outside the grid: columns {col}–{col + span - 1}, lines {first}–{last}"
                          f" (the layout '{layout.name}' has {layout.columns} columns × {layout.lines} lines)")
             return None
     if story is None and head is None and figure is None and furniture is None:
         return None
     where = (fname, node.start_mark.line + 1, node.start_mark.column + 1)
     return Module(story, head, figure, caption, credit, col, span, line, lines, body_cols or span, box, where,
-                  vertical, furniture)
+                  vertical, furniture, auto_columns=body_cols is None)
 
 
 FILE_FIELDS = ("issue", "code", "date", "page")
@@ -632,6 +652,7 @@ def _not_cmyk_output_profile(path: Path) -> str | None:
 
 
 def _check_overlaps(modules: list[Module], fname: str, problems: Problems) -> None:
+    modules = [m for m in modules if m.line is not None and m.lines is not None]  # the planner checks the rest
     for i, a in enumerate(modules):
         for b in modules[i + 1:]:
             if (a.column < b.column + b.span and b.column < a.column + a.span

@@ -1,0 +1,212 @@
+"""Plan: a page's modules → final grid rectangles and copyfit decisions, as plain data.
+
+Modules are taken in manifest order. A module without `line:` stacks directly under what is already
+placed over its columns (a skyline); an article without `lines:` takes exactly the grid lines its
+headline, byline and balanced body need. An auto-sized article with free grid lines beneath it (the
+last of its stack) grows to the foot of the page or to the module beneath, and copyfit fills the
+growth with the layout's means, in the layout's order. Body size, leading and the grid never change.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+
+from ..errors import Problem
+from ..fonts import FontBook
+from ..manifest import Layout, Module, PageSpec
+from .measure import Measured, measure_story
+
+# the copyfit means this planner knows, in the default order
+MEANS = ("body-columns", "headline-space", "byline-space")
+MAX_HEAD_AIR = 2  # grid lines of air a headline may gain (the layout's limit for filling)
+
+
+class PlanError(Exception):
+    """Modules that cannot be placed on their page: each named, with where it is in the manifest."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+@dataclass
+class Placed:
+    """One module's final rectangle and how its copy fits it."""
+
+    module: Module  # with its final column, span, line and lines
+    auto_line: bool = False
+    auto_lines: bool = False
+    measured: Measured | None = None
+    lines_needed: int | None = None  # grid lines the copy needs (articles)
+    means: list[str] = field(default_factory=list)  # copyfit means used, in the order applied
+
+    @property
+    def rect(self) -> tuple[int, int, int, int]:
+        m = self.module
+        assert m.line is not None and m.lines is not None
+        return m.column, m.span, m.line, m.lines
+
+    @property
+    def status(self) -> str:
+        """fits (every body column level on the last line), short or overset — from the body itself."""
+        if self.measured is None:
+            return "fixed"
+        ms, m = self.measured, self.module
+        assert m.lines is not None
+        rows = m.lines - ms.frame_lines - ms.head_bands - ms.byline_rows
+        n = len(ms.body)
+        if n > rows * ms.cols:
+            return "overset"
+        return "fits" if n == rows * ms.cols else "short"
+
+
+@dataclass
+class Plan:
+    page: int
+    columns: int
+    lines: int
+    placed: list[Placed]
+
+    def occupied(self) -> set[tuple[int, int]]:
+        cells = set()
+        for p in self.placed:
+            c, s, line, n = p.rect
+            cells |= {(col, ln) for col in range(c, c + s) for ln in range(line, line + n)}
+        return cells
+
+    @property
+    def unused_cells(self) -> int:
+        """Grid cells (column × line) of the type area no module covers."""
+        return self.columns * self.lines - len(self.occupied())
+
+    def __str__(self) -> str:
+        rows = [f"page {self.page}: {self.columns} columns × {self.lines} lines, {self.unused_cells} cells unused"]
+        for p in self.placed:
+            c, s, line, n = p.rect
+            need = f" needs {p.lines_needed}" if p.lines_needed is not None else ""
+            rows.append(f"  {p.module.name:24} columns {c}–{c + s - 1} lines {line}–{line + n - 1}"
+                        f"{need} {p.status} {'+'.join(p.means)}")
+        return "\n".join(rows)
+
+
+def _candidates(module: Module) -> list[int]:
+    """Body column counts copyfit may try: the manifest's (or one per grid column) first, then fewer."""
+    if not module.auto_columns:
+        return [module.body_columns]
+    first = module.body_columns
+    return [first] + [c for c in range(first - 1, max(1, -(-module.span // 2)) - 1, -1)]
+
+
+def _level(ms: Measured) -> bool:
+    return ms.body_rows() * ms.cols == len(ms.body)
+
+
+def plan_page(spec: PageSpec, fonts: FontBook, means: tuple[str, ...] | None = None) -> Plan:
+    layout = spec.layout
+    means = tuple(means if means is not None else (layout_means(layout)))
+    skyline = [0] * (layout.columns + 2)  # last line taken in each grid column
+    placed: list[Placed] = []
+    problems: list[Problem] = []
+    cache: dict[tuple, Measured] = {}
+
+    def measure(m: Module, cols: int, head_extra: int = 0, byline_extra: int = 0) -> Measured:
+        key = (id(m), cols, head_extra)
+        if key not in cache:
+            cache[key] = measure_story(m.story, m.span, cols, m.box, m.vertical, layout, fonts, head_extra)
+        ms = cache[key]
+        if byline_extra and ms.byline is not None:
+            ms = dataclasses.replace(ms, byline_rows=ms.byline_rows + byline_extra)
+        return ms
+
+    for m in spec.modules:
+        cols_range = range(m.column, m.column + m.span)
+        line = m.line if m.line is not None else max(skyline[c] for c in cols_range) + 1
+        p = Placed(m, auto_line=m.line is None, auto_lines=m.lines is None)
+        if m.story is not None:
+            tries = [measure(m, c) for c in _candidates(m)]
+            ms = tries[0]
+            if m.lines is None:
+                # the first count that sets the body level; else the first
+                level = [t for t in tries if _level(t)]
+                if "body-columns" in means and level and not _level(ms):
+                    ms = level[0]
+                    p.means.append(f"body-columns {ms.cols}")
+            p.measured, p.lines_needed = ms, ms.lines_needed
+            lines = m.lines if m.lines is not None else ms.lines_needed
+        else:
+            assert m.lines is not None
+            lines = m.lines
+        if line > layout.lines:
+            problems.append(Problem(m.where[0], m.where[1], m.where[2],
+                                    f"module '{m.name}' does not fit on page {spec.number}: its columns "
+                                    f"{m.column}–{m.column + m.span - 1} are full down to line {line - 1}"))
+            continue
+        lines = min(lines, layout.lines - line + 1)  # an overset article is clipped, and reported
+        p.module = dataclasses.replace(m, line=line, lines=lines, body_columns=p.measured.cols if p.measured
+                                       else m.body_columns)
+        for c in cols_range:
+            skyline[c] = max(skyline[c], line + lines - 1)
+        placed.append(p)
+    _check_overlaps(placed, problems)
+    if problems:
+        raise PlanError(problems)
+
+    # grow each auto-sized article with free lines beneath it, then fill the growth
+    for p in placed:
+        if not p.auto_lines or p.measured is None:
+            continue
+        c, s, line, n = p.rect
+        below = [q.rect[2] for q in placed if q is not p and q.rect[2] > line
+                 and q.rect[0] < c + s and c < q.rect[0] + q.rect[1]]
+        limit = min(below, default=layout.lines + 1) - 1
+        if limit <= line + n - 1:
+            continue
+        avail = limit - line + 1
+        p.module = dataclasses.replace(p.module, lines=avail)
+        _fill(p, avail, means, measure)
+    return Plan(spec.number, layout.columns, layout.lines, placed)
+
+
+def _fill(p: Placed, avail: int, means: tuple[str, ...], measure) -> None:  # type: ignore[no-untyped-def]
+    """Copy short of its grown module: try the means (in order, each combined with those before it) for a
+    level body that ends on the module's last line."""
+    m = p.module
+    cols = _candidates(m) if "body-columns" in means else [p.measured.cols]
+    heads = range(MAX_HEAD_AIR + 1) if "headline-space" in means else range(1)
+    bylines = range(2) if "byline-space" in means and m.story and m.story.byline else range(1)
+    options = []
+    for ci, c in enumerate(cols):
+        for h in heads:
+            for b in bylines:
+                ms = measure(m, c, h, b)
+                if ms.head_bands == 0 and h:
+                    continue
+                if ms.lines_needed == avail and _level(ms):
+                    # fewest means, in the layout's order of preference
+                    used = [name for name, on in (("body-columns", ci > 0), ("headline-space", h > 0),
+                                                  ("byline-space", b > 0)) if on]
+                    rank = sorted(means.index(u) for u in used)
+                    options.append((len(used), rank, ci, h, b, ms))
+    if not options:
+        return  # reported short, by its lines and characters
+    _, _, ci, h, b, ms = min(options, key=lambda o: o[:5])
+    p.means = ([f"body-columns {ms.cols}"] if ci > 0 else []) + ([f"headline-space +{h}"] if h else []) + \
+        ([f"byline-space +{b}"] if b else [])
+    p.measured = ms
+    p.module = dataclasses.replace(m, body_columns=ms.cols)
+
+
+def layout_means(layout: Layout) -> tuple[str, ...]:
+    return tuple(getattr(layout, "copyfit", None) or MEANS)
+
+
+def _check_overlaps(placed: list[Placed], problems: list[Problem]) -> None:
+    for i, a in enumerate(placed):
+        for b in placed[i + 1:]:
+            ac, as_, al, an = a.rect
+            bc, bs, bl, bn = b.rect
+            if ac < bc + bs and bc < ac + as_ and al < bl + bn and bl < al + an:
+                w = b.module.where
+                problems.append(Problem(w[0], w[1], w[2], f"module '{b.module.name}' (lines {bl}–{bl + bn - 1}) "
+                                        f"overlaps module '{a.module.name}' (lines {al}–{al + an - 1})"))
