@@ -226,3 +226,19 @@ def test_percentage_range_is_one_unit():
     texts = [a.text for a in br.atoms]
     k = texts.index("～")
     assert not br.can_break[k] and not br.can_break[k + 1]
+
+
+def test_headline_words_are_cached_and_agree(tmp_path, monkeypatch):
+    """jieba's words of a headline come from the cache folder on a rebuild, and give the same cuts."""
+    import sys
+
+    from paperpress.layout import text as text_mod
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    headline = "市生态环境系统举办学习贯彻党的二十大精神宣讲培训班"
+    first = text_mod.phrase_cuts(headline)
+    assert (tmp_path / "paperpress" / "words.json").is_file()
+    monkeypatch.setattr(text_mod, "_JIEBA", None)
+    monkeypatch.setitem(sys.modules, "jieba", None)  # an import of jieba now fails: the cache must answer
+    assert text_mod.phrase_cuts(headline) == first
+    assert first and all(0 < p < len(headline) for p in first)

@@ -56,19 +56,51 @@ MAX_HEADLINE_LINES = 4
 _JIEBA = None
 
 
-def phrase_cuts(text: str) -> dict[int, int]:
-    """Where a headline may break, with a cost: after a punctuation mark or ideographic space (0), between
-    two words found by jieba (1); never inside a word, never leaving one character alone on a line."""
+def _word_lengths(text: str) -> list[int]:
+    """jieba's words of a headline, as lengths. Loading jieba's dictionary takes most of a second, so the
+    answers are kept in the user's cache folder (keyed by jieba's version and the text): a rebuild of the
+    same headlines does not load it. A cache that cannot be read or written only costs that second."""
     global _JIEBA
+    import json
+    import os
+    from importlib.metadata import version
+    from pathlib import Path
+
+    cache_file = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "paperpress" / "words.json"
+    key = f"jieba {version('jieba')}\t{text}"
+    try:
+        cache = json.loads(cache_file.read_text(encoding="utf-8"))
+        if not isinstance(cache, dict):
+            cache = {}
+    except (OSError, ValueError):
+        cache = {}
+    hit = cache.get(key)
+    if isinstance(hit, list) and all(isinstance(n, int) for n in hit) and sum(hit) == len(text):
+        return hit
     if _JIEBA is None:
         import jieba
 
         jieba.setLogLevel(60)
         _JIEBA = jieba
+    lengths = [len(word) for word in _JIEBA.cut(text)]
+    cache[key] = lengths
+    try:
+        cache_file.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache_file.with_name(f".{cache_file.name}.{os.getpid()}")
+        tmp.write_text(json.dumps(cache, ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, cache_file)  # concurrent builds: the last writer wins, nothing is half-written
+    except OSError:
+        pass
+    return lengths
+
+
+def phrase_cuts(text: str) -> dict[int, int]:
+    """Where a headline may break, with a cost: after a punctuation mark or ideographic space (0), between
+    two words found by jieba (1); never inside a word, never leaving one character alone on a line."""
     cuts: dict[int, int] = {}
     pos = 0
-    for word in _JIEBA.cut(text):
-        pos += len(word)
+    for length in _word_lengths(text):
+        pos += length
         if 0 < pos < len(text):
             cuts[pos] = 1
     for i, ch in enumerate(text[:-1]):
