@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
-import os
 import re
 import struct
 from dataclasses import dataclass, field
@@ -12,6 +10,7 @@ from pathlib import Path
 
 import uharfbuzz as hb
 
+from . import cache as disk_cache
 from .errors import Problems
 from .yamlsrc import load_mapping, mapping_items, node_get, node_int, node_str
 
@@ -61,13 +60,7 @@ def _sha256(path: Path) -> str:
     st = path.stat()
     key = str(path.resolve())
     stamp = [st.st_size, st.st_mtime_ns]
-    cache_file = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "paperpress" / "sha256.json"
-    try:
-        cache = json.loads(cache_file.read_text(encoding="utf-8"))
-        if not isinstance(cache, dict):
-            cache = {}
-    except (OSError, ValueError):
-        cache = {}
+    cache = disk_cache.load("sha256.json")
     hit = cache.get(key)
     if isinstance(hit, list) and len(hit) == 3 and hit[:2] == stamp:
         return str(hit[2])
@@ -76,14 +69,10 @@ def _sha256(path: Path) -> str:
         for chunk in iter(lambda: f.read(1 << 20), b""):
             digest.update(chunk)
     cache[key] = [*stamp, digest.hexdigest()]
-    try:  # a cache that cannot be written only costs time
-        cache_file.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cache_file.with_name(f".{cache_file.name}.{os.getpid()}")
-        tmp.write_text(json.dumps(cache), encoding="utf-8")
-        os.replace(tmp, cache_file)
-    except OSError:
-        pass
+    disk_cache.save("sha256.json", cache)
     return digest.hexdigest()
+
+
 LANGUAGE = "zh-Hans"  # the text we set; selects the faces' Simplified Chinese forms
 
 

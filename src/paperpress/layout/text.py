@@ -61,19 +61,12 @@ def _word_lengths(text: str) -> list[int]:
     answers are kept in the user's cache folder (keyed by jieba's version and the text): a rebuild of the
     same headlines does not load it. A cache that cannot be read or written only costs that second."""
     global _JIEBA
-    import json
-    import os
     from importlib.metadata import version
-    from pathlib import Path
 
-    cache_file = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "paperpress" / "words.json"
+    from .. import cache as disk_cache
+
     key = f"jieba {version('jieba')}\t{text}"
-    try:
-        cache = json.loads(cache_file.read_text(encoding="utf-8"))
-        if not isinstance(cache, dict):
-            cache = {}
-    except (OSError, ValueError):
-        cache = {}
+    cache = disk_cache.load("words.json")
     hit = cache.get(key)
     if isinstance(hit, list) and all(isinstance(n, int) for n in hit) and sum(hit) == len(text):
         return hit
@@ -84,13 +77,7 @@ def _word_lengths(text: str) -> list[int]:
         _JIEBA = jieba
     lengths = [len(word) for word in _JIEBA.cut(text)]
     cache[key] = lengths
-    try:
-        cache_file.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cache_file.with_name(f".{cache_file.name}.{os.getpid()}")
-        tmp.write_text(json.dumps(cache, ensure_ascii=False), encoding="utf-8")
-        os.replace(tmp, cache_file)  # concurrent builds: the last writer wins, nothing is half-written
-    except OSError:
-        pass
+    disk_cache.save("words.json", cache)
     return lengths
 
 
