@@ -37,9 +37,12 @@ def sample_built():
 
 @pytest.fixture
 def project_copy(tmp_path: Path) -> Path:
-    """A throw-away project: layouts and the sample issue copied, fonts and profiles linked; returns issue.yaml."""
+    """A throw-away project: layouts and the sample issue copied, fonts and profiles linked; returns issue.yaml.
+    Its manifest is the sample with every module pinned (tests/data/pinned-issue.yaml): the tests that edit
+    its text find the lines they edit whatever the planner makes of the sample's own manifest."""
     shutil.copytree(ROOT / "layouts", tmp_path / "layouts")
     (tmp_path / "fonts").symlink_to(ROOT / "fonts")
     (tmp_path / "profiles").symlink_to(ROOT / "profiles")
     shutil.copytree(SAMPLE.parent, tmp_path / "issues" / "2024-11-15")
+    shutil.copy(ROOT / "tests" / "data" / "pinned-issue.yaml", tmp_path / "issues" / "2024-11-15" / "issue.yaml")
     return tmp_path / "issues" / "2024-11-15" / "issue.yaml"

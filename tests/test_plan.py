@@ -12,8 +12,14 @@ SAMPLE = Path(__file__).parent.parent / "issues" / "2024-11-15" / "issue.yaml"
 
 
 @pytest.fixture(scope="module")
-def sample():
-    issue, fonts = load(SAMPLE)
+def sample(tmp_path_factory):
+    """The sample page with every module pinned (tests/data/pinned-issue.yaml), as these tests edit it."""
+    import shutil
+
+    d = tmp_path_factory.mktemp("pinned")
+    shutil.copytree(SAMPLE.parent / "articles", d / "articles")
+    shutil.copy(Path(__file__).parent / "data" / "pinned-issue.yaml", d / "issue.yaml")
+    issue, fonts = load(d / "issue.yaml")
     return issue.pages[0], fonts
 
 
@@ -53,10 +59,16 @@ def test_skyline_stacks_and_auto_heights(sample):
 def test_short_copy_at_the_foot_is_filled_with_named_means_or_reported(sample):
     spec, fonts = sample
     m = _mods(spec)
-    # yingze (26 lines at 4 columns with 4 body columns) placed so 28 lines remain: two lines of headline air
+    # yingze (26 lines at 4 columns with 4 body columns) placed so 28 lines remain
     mods = (_auto(m["yingze"], 5, 4, line=spec.layout.lines - 27),)
     p = plan_page(dataclasses.replace(spec, modules=mods, ), fonts).placed[0]
     assert p.lines_needed == 26 and p.rect[3] == 28
+    # the issue's order: a second headline line first (the title set on two even lines, 2 more grid lines)
+    assert p.status == "fits" and p.means == ["headline-lines 2"]
+    assert len(p.measured.heads) == len(plan_page(dataclasses.replace(spec, modules=mods), fonts, means=())
+                                        .placed[0].measured.heads) + 1
+    # a layout that allows only headline air: two lines of it
+    p = plan_page(dataclasses.replace(spec, modules=mods), fonts, means=("headline-space",)).placed[0]
     assert p.status == "fits" and p.means == ["headline-space +2"]
     # with no means allowed it is short, by the lines it lacks
     p = plan_page(dataclasses.replace(spec, modules=mods), fonts, means=()).placed[0]
@@ -87,3 +99,71 @@ def test_the_layout_orders_the_means(sample):
     p = plan_page(dataclasses.replace(spec, modules=mods, layout=layout), fonts).placed[0]
     # the byline's one extra line is all this layout allows: not enough for two lines short
     assert p.means == [] and p.status == "short"
+
+
+def test_every_column_of_the_sample_ends_on_its_modules_last_grid_line(tmp_path):
+    """From the rendered page, not our report: each body column of each article module has ink on the
+    module's last text line (inside the frame for a box) — the composed sample has no empty bottom lines."""
+    import json
+
+    import pypdfium2
+
+    from paperpress.build import build, write_atomically
+
+    out = write_atomically(build(SAMPLE), tmp_path / "out")
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    issue, _ = load(SAMPLE)
+    layout = issue.pages[0].layout
+    doc = pypdfium2.PdfDocument(out / "screen" / f"{issue.id}.pdf")
+    img = doc[0].render(scale=2).to_pil().convert("L")
+    px = 2 / 1000  # pixels per millipoint
+    modules = report["pages"][0]["modules"]
+    assert len(modules) == 8
+    for m in modules:
+        assert m["status"] == "fits", m
+        box = m["box"]
+        x0 = layout.column_x(m["column"]) + (layout.em if box else 0)
+        width = layout.column_x(m["column"] + m["span"] - 1) + layout.col_w - layout.column_x(m["column"])
+        width -= 2 * layout.em if box else 0
+        cols = m["body_columns"]
+        chars = (width // layout.em - (cols - 1) * layout.gutter_chars) // cols
+        measure = chars * layout.em
+        gap = (width - cols * measure) // max(cols - 1, 1)
+        last = m["line"] + m["lines"] - 1 - (1 if box else 0)
+        top = layout.grid_top + (last - 1) * layout.pitch
+        for c in range(cols):
+            left = x0 + c * (measure + gap)
+            crop = img.crop((int(left * px), int(top * px), int((left + measure // 3) * px),
+                             int((top + layout.pitch) * px)))
+            assert crop.getextrema()[0] < 100, f"{m['article']}: body column {c + 1} empty on line {last}"
+
+
+def test_long_copy_takes_the_means_in_reverse_before_it_is_overset(sample):
+    spec, fonts = sample
+    m = _mods(spec)
+    natural = plan_page(dataclasses.replace(spec, modules=(_auto(m["yingze"], 5, 4, line=1),)), fonts).placed[0]
+    need = natural.lines_needed
+    # pinned one line short of what the copy needs: the layout's first means, a body column fewer (wider
+    # columns waste less in gutters) makes it fit, level, in the pinned rectangle
+    mods = (_auto(m["yingze"], 5, 4, line=1, lines=need - 1),)
+    p = plan_page(dataclasses.replace(spec, modules=mods), fonts).placed[0]
+    assert p.rect[3] == need - 1 and p.status == "fits" and p.means == ["body-columns 3"]
+    # a layout that allows only headline air: the headline gives up its line of air
+    p = plan_page(dataclasses.replace(spec, modules=mods), fonts, means=("headline-space",)).placed[0]
+    assert p.rect[3] == need - 1 and p.status == "fits" and p.means == ["headline-space -1"]
+    assert p.measured.head_bands == natural.measured.head_bands - 1
+    # without means it stays overset (the build's error)
+    p = plan_page(dataclasses.replace(spec, modules=mods), fonts, means=()).placed[0]
+    assert p.status == "overset" and p.means == []
+
+
+def test_a_column_head_takes_the_lines_its_sections_note_cannot_fill():
+    """The sample: the boxed editor's note has copy for fewer lines than its stack leaves; it keeps exactly
+    its lines (level, inside its frame) and the column head above it takes the rest."""
+    issue, fonts = load(SAMPLE)
+    plan = plan_page(issue.pages[0], fonts)
+    by_name = {p.module.name: p for p in plan.placed}
+    head, note = by_name["head:“一把手”话“秋冬防”"], by_name["editors-note"]
+    assert note.status == "fits" and note.rect[3] == note.lines_needed
+    assert head.rect[2] + head.rect[3] == note.rect[2] and head.rect[3] > 6
+    assert plan.unused_cells == 0

@@ -11,7 +11,7 @@ from paperpress.build import build
 from paperpress.model import LineInfo
 from paperpress.proof import PROOF, line_marks, marks, proof, render_pages
 
-from .conftest import SAMPLE, run_cli
+from .conftest import run_cli
 
 DPI = 30
 
@@ -22,13 +22,15 @@ def _proof_pixels(img: Image.Image, box: tuple[int, int, int, int] | None = None
     return sum(1 for i in range(len(r)) if abs(r[i] - PROOF[0]) < 40 and g[i] < 60 and abs(b[i] - PROOF[2]) < 60)
 
 
-def test_sample_proof_marks_short_modules_and_leaves_the_pdfs_alone(tmp_path: Path) -> None:
-    proc = run_cli("proof", str(SAMPLE), "-o", str(tmp_path), "--dpi", str(DPI))
+def test_sample_proof_marks_short_modules_and_leaves_the_pdfs_alone(project_copy: Path, tmp_path: Path) -> None:
+    """The pinned sample (its modules placed by hand, several of them short) proofed."""
+    pinned = project_copy
+    proc = run_cli("proof", str(pinned), "-o", str(tmp_path / "out"), "--dpi", str(DPI))
     assert proc.returncode == 0, proc.stderr
-    folder = tmp_path / "2024-11-15-proof"
+    folder = tmp_path / "out" / "2024-11-15-proof"
     assert sorted(p.name for p in folder.iterdir()) == ["contact.png", "page-05.png"]
     page = Image.open(folder / "page-05.png").convert("RGB")
-    built = build(SAMPLE)
+    built = build(pinned)
     want = (built.pages[0].width / 1000 * DPI / 72, built.pages[0].height / 1000 * DPI / 72)  # the trim at DPI
     assert all(abs(got - w) <= 1 for got, w in zip(page.size, want, strict=True)), (page.size, want)
     scale = DPI / 72 / 1000
@@ -41,7 +43,7 @@ def test_sample_proof_marks_short_modules_and_leaves_the_pdfs_alone(tmp_path: Pa
     # the screen PDF itself carries none of it
     clean = render_pages(built.files["screen/2024-11-15.pdf"], DPI)[0]
     assert _proof_pixels(clean) == 0 < _proof_pixels(page)
-    assert proof(built, DPI) and built.files == build(SAMPLE).files  # proofing changes no output file
+    assert proof(built, DPI) and built.files == build(pinned).files  # proofing changes no output file
     sheet = Image.open(folder / "contact.png")
     assert sheet.width > 0 and _proof_pixels(sheet.convert("RGB")) > 0
 

@@ -22,6 +22,7 @@ from .coverage import check_coverage
 from .errors import InputError, Problem, Problems
 from .fonts import Face, FontBook
 from .layout.compose import Finding, Fit, compose_planned
+from .layout.jumps import link_jumps, plan_jumps, unused_jumps
 from .layout.plan import Plan, PlanError
 from .manifest import Issue, load_issue, print_file_name
 from .model import Page
@@ -151,9 +152,14 @@ def build(issue_path: Path, project: Project | None = None, pdfx: str | None = N
         spec.layout.print.slug for spec in issue.pages) else ""
     steps = 2 * len(issue.pages)
     plans: list[Plan] = []
-    for spec in issue.pages:
+    try:
+        specs, planned = plan_jumps(issue.pages, fonts)
+    except PlanError as e:
+        raise InputError(e.problems) from None
+    for spec in specs:
         try:
-            page, page_fits, page_findings, plan = compose_planned(spec, issue, fonts, built_at)
+            page, page_fits, page_findings, plan = compose_planned(spec, issue, fonts, built_at,
+                                                                   planned.get(spec.number))
         except PlanError as e:
             raise InputError(e.problems) from None
         pages.append(page)
@@ -162,6 +168,8 @@ def build(issue_path: Path, project: Project | None = None, pdfx: str | None = N
         findings += page_findings
         if progress is not None:
             progress(len(pages), steps)
+    link_jumps(pages, plans, {spec.number: spec.layout for spec in specs})
+    findings += unused_jumps(plans)
     stories = [m.story for spec in issue.pages for m in spec.modules if m.story is not None]
     rule_sets = [spec.layout.rules for spec in issue.pages]
     built = Built(issue, pages, fits, findings, typography=typography.check(pages, stories, fonts, rule_sets),
@@ -390,14 +398,36 @@ def _placed_fields(f: Fit) -> dict:
            "body_columns": p.module.body_columns, "means": list(p.means),
            "auto": {"line": p.auto_line, "lines": p.auto_lines}, "grid_lines_needed": p.lines_needed,
            "grid_lines_available": lines}
-    if f.status == "short":
-        out["message"] = f"short by {f.by_lines} lines (≈{f.by_lines * f.chars_per_line} characters)"
-    elif f.status == "overset":
-        out["message"] = (f"needs {p.lines_needed} grid lines, has {lines} — {f.by_lines} body lines over, "
-                          f"≈{f.by_lines * f.chars_per_line} characters")
-    else:
-        out["message"] = f.status
+    out["message"] = fit_message(f)
+    out["continues_on"] = p.continues_on
+    out["continued_from"] = p.continued_from
+    if p.cut is not None:
+        out["cut"] = {"paragraph": p.cut[0] + 1, "character": p.cut[1]}
     return out
+
+
+def fit_message(f: Fit) -> str:
+    """How an article fits its module, in the editor's units."""
+    p = f.placed
+    if f.status == "short":
+        text = f"short by {f.by_lines} lines (≈{f.by_lines * f.chars_per_line} characters)"
+    elif f.status == "overset":
+        need = f" needs {p.lines_needed} grid lines, has {p.rect[3]} —" if p is not None else ""
+        text = f"{need} {f.by_lines} body lines over, ≈{f.by_lines * f.chars_per_line} characters".strip()
+    else:
+        text = "fits"
+    if p is not None and p.cut is not None:
+        text += f"; cut in paragraph {p.cut[0] + 1}, continues on page {p.continues_on}"
+    if p is not None and p.continued_from is not None:
+        text += f"; continued from page {p.continued_from}"
+    if p is not None and p.means:
+        text += f" (copyfit: {', '.join(p.means)})"
+    return text
+
+
+def fit_table(built: Built) -> list[str]:
+    """One line per article module: page, article, final rectangle, and how it fits."""
+    return [f"page {f.page} {f.article:24} {f.module:28} {fit_message(f)}" for f in built.fits]
 
 
 def write_atomically(built: Built, out_dir: Path) -> Path:

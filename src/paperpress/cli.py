@@ -84,7 +84,7 @@ def _problems(problems: list, what: str) -> None:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from .build import DoesNotFit, WriteError, build, check_output_folder, write_atomically
+    from .build import DoesNotFit, WriteError, build, check_output_folder, fit_table, write_atomically
 
     start = time.perf_counter()
     checking = args.command == "check"
@@ -101,10 +101,8 @@ def _build(args: argparse.Namespace) -> int:
     except InputError as e:
         _problems(e.problems, "; nothing written.")
         return BAD_INPUT
-    for f in built.fits:
-        if f.status == "short":
-            print(f"page {f.page} {f.article}: {f.status} by {f.by_lines} line(s) "
-                  f"(≈{f.by_lines * f.chars_per_line} characters)", file=sys.stderr)
+    for line in fit_table(built):  # the fit report, in the editor's units (stdout: -q silences it)
+        print(line)
     for f in built.findings:
         if f.severity != "error":
             print(f"{f.severity}: {f.where}: {f.message}", file=sys.stderr)

@@ -16,7 +16,7 @@ def story_styles(story: Story, layout: Layout) -> dict[str, Style]:
     runin = layout.style("note-label") if story.kind == "editors-note" else layout.style("runin")
     pick = layout.part_style
     return {"kicker": pick(story.kind, "kicker"), "title": pick(story.kind, "title"),
-            "subtitle": pick(story.kind, "subtitle"),
+            "subtitle": pick(story.kind, "subtitle"), "jump-title": pick(story.kind, "title"),
             "byline": layout.style("byline"), "dateline": runin, "paragraph": body, "runin": runin}
 
 

@@ -42,7 +42,8 @@ PDFX_VERSIONS = ("PDF/X-4", "PDF/X-1a:2001")
 ISSUE_FIELDS = {"paper", "code", "date", "number", "id", "pages"}
 PAGE_FIELDS = {"number", "name", "layout", "editor", "modules"}
 MODULE_FIELDS = {"article", "head", "figure", "caption", "credit", "column", "span", "line", "lines", "columns",
-                 "box", "vertical", *("barcode", "qr", "chart", "masthead")}  # the last three: front-page furniture
+                 "box", "vertical", "continue",  # continue: the page the article jumps to (转版)
+                 *("barcode", "qr", "chart", "masthead")}  # front-page furniture
 # styles every layout must define: what the typesetter asks for by name
 REQUIRED_STYLES = ("body", "runin", "kicker", "title", "subtitle", "byline", "note", "note-label", "head",
                    "caption", "folio-paper", "folio-page", "folio-info")
@@ -163,6 +164,8 @@ class Module:
     vertical: bool = False  # a column head set top to bottom (竖排)  # manifest file, line, column of the module entry
     furniture: tuple[str, dict] | None = None  # ("barcode" | "qr" | "chart", its checked fields)
     auto_columns: bool = False  # no `columns:` given: copyfit may set fewer body columns than the span
+    jump: Jump | None = None  # the article continues on another page
+    cont: Continuation | None = None  # this module carries the rest of an article cut on another page
 
     @property
     def name(self) -> str:
@@ -171,6 +174,32 @@ class Module:
         if self.furniture:
             return self.furniture[0]
         return f"figure:{self.figure.name}" if self.figure else f"head:{self.head}"
+
+
+@dataclass(frozen=True)
+class Jump:
+    """`continue: {page: 2, column: 1, span: 3}` — where an article goes on (转版); the place is optional:
+    by default the source module's columns, stacked after the page's own modules, down to the foot."""
+
+    page: int
+    column: int | None
+    span: int | None
+    line: int | None
+    lines: int | None
+    body_columns: int | None
+    where: tuple[str, int, int]
+
+
+@dataclass(frozen=True)
+class Continuation:
+    """The rest of an article cut by a jump: its story holds the paragraphs from the cut on (the first one
+    partial, kind `continued`), under the jump headline and the （上接第N版） line."""
+
+    from_page: int
+    para_base: int  # the whole article's index of the continuation's first paragraph (for the tagged PDF)
+
+
+JUMP_FIELDS = {"page", "column", "span", "line", "lines", "columns"}
 
 
 @dataclass(frozen=True)
@@ -321,7 +350,7 @@ def load_layout(path: Path, fonts: FontBook, problems: Problems) -> Layout | Non
     copyfit = None
     cf_node = get(root, "copyfit", required=False)
     if cf_node is not None:
-        known = ("body-columns", "headline-space", "byline-space")
+        known = ("body-columns", "headline-lines", "headline-space", "byline-space")
         copyfit = tuple(node_str(n, fname, problems) or "" for n in node_list(cf_node, fname, problems))
         for n, means in zip(node_list(cf_node, fname, problems), copyfit, strict=True):
             if means not in known:
@@ -460,6 +489,7 @@ def load_issue(path: Path, fonts: FontBook, layouts_dir: Path | Sequence[Path], 
             _check_overlaps(modules, fname, problems)
         if number_p is not None and name is not None and layout is not None:
             pages.append(PageSpec(number_p, name, layout, editor, tuple(modules)))
+    _check_jumps(pages, fname, problems)
     if problems or paper is None or date is None:
         return None
     issue = Issue(issue_id, path, paper, code or issue_id, date, number, tuple(pages))
@@ -541,11 +571,14 @@ def _module(node: yaml.Node, issue_path: Path, layout: Layout | None, problems: 
     col = node_int(get("column"), fname, problems, 1)
     span = node_int(get("span"), fname, problems, 1)
     line_node, lines_node = get("line", False), get("lines", False)
+    vertical_given = node.value and any(k.value == "vertical" and v.value == "true" for k, v in node.value
+                                        if isinstance(k, yaml.ScalarNode) and isinstance(v, yaml.ScalarNode))
     line = node_int(line_node, fname, problems, 1) if line_node is not None else None
     if lines_node is None or (isinstance(lines_node, yaml.ScalarNode) and lines_node.value == "auto"):
         lines = None  # sized from its copy by the planner
-        if story is None and (head is not None or figure is not None):
-            problems.add(fname, node.start_mark, "a column head or figure needs lines: (only articles size themselves)")
+        if story is None and (figure is not None or furniture is not None or (head is not None and vertical_given)):
+            problems.add(fname, node.start_mark, "a figure, a vertical column head or furniture needs lines: (articles "
+                         "and column heads size themselves)")
     else:
         lines = node_int(lines_node, fname, problems, 1)
         if lines is None:
@@ -562,11 +595,57 @@ def _module(node: yaml.Node, issue_path: Path, layout: Layout | None, problems: 
                          f"module outside the grid: columns {col}–{col + span - 1}, lines {first}–{last}"
                          f" (the layout '{layout.name}' has {layout.columns} columns × {layout.lines} lines)")
             return None
+    jump = _jump(get("continue", False), fname, problems)
+    if jump is not None and story is None:
+        problems.add(fname, node.start_mark, "only an article continues on another page (continue:)")
+        jump = None
     if story is None and head is None and figure is None and furniture is None:
         return None
     where = (fname, node.start_mark.line + 1, node.start_mark.column + 1)
     return Module(story, head, figure, caption, credit, col, span, line, lines, body_cols or span, box, where,
-                  vertical, furniture, auto_columns=body_cols is None)
+                  vertical, furniture, auto_columns=body_cols is None, jump=jump)
+
+
+def _jump(node: yaml.Node | None, fname: str, problems: Problems) -> Jump | None:
+    if node is None:
+        return None
+    if not isinstance(node, yaml.MappingNode):
+        problems.add(fname, node.start_mark, "continue: names the page the article goes on to, e.g. "
+                     "{page: 2} or {page: 2, column: 1, span: 3}")
+        return None
+    check_keys(node, JUMP_FIELDS, fname, problems, "continue")
+
+    def num(key: str, required: bool = False) -> int | None:
+        return node_int(node_get(node, key, fname, problems, required=required), fname, problems, 1, 999)
+
+    page = num("page", True)
+    if page is None:
+        return None
+    return Jump(page, num("column"), num("span"), num("line"), num("lines"), num("columns"),
+                (fname, node.start_mark.line + 1, node.start_mark.column + 1))
+
+
+def _check_jumps(pages: list[PageSpec], fname: str, problems: Problems) -> None:
+    """A jump goes to another page of the issue, into its grid; an article is continued once."""
+    by_number = {p.number: p for p in pages}
+    for spec in pages:
+        for m in spec.modules:
+            j = m.jump
+            if j is None:
+                continue
+            w = j.where
+            dest = by_number.get(j.page)
+            if dest is None:
+                problems.add(w[0], Mark(w[1], w[2]), f"continue: page {j.page} is not in this issue "
+                             f"(pages: {', '.join(str(n) for n in by_number)})")
+                continue
+            if dest is spec:
+                problems.add(w[0], Mark(w[1], w[2]), "an article continues on another page, not its own")
+                continue
+            col, span = j.column or m.column, j.span or m.span
+            if col + span - 1 > dest.layout.columns:
+                problems.add(w[0], Mark(w[1], w[2]), f"the continuation's columns {col}–{col + span - 1} "
+                             f"are outside page {j.page}'s {dest.layout.columns} columns")
 
 
 FILE_FIELDS = ("issue", "code", "date", "page")

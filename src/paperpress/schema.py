@@ -30,13 +30,16 @@ def article() -> dict:
                                            "properties": {"subhead": text,
                                                           "closing": {"type": "array", "items": text}}}]},
                                            "minItems": 1},
-                                       **{f: text for f in stories.TEXT_FIELDS}}, ("kind", "paragraphs"))}
+                                       **{f: text for f in (*stories.TEXT_FIELDS, "jump-title")}},
+                    ("kind", "paragraphs"))}
 
 
 def issue() -> dict:
     module = _object(manifest.MODULE_FIELDS, {"column": WHOLE, "span": WHOLE, "line": WHOLE, "lines": WHOLE,
                                               "columns": WHOLE, "box": FLAG, "vertical": FLAG,
-                                              "article": {"type": "string"}, "figure": {"type": "string"}})
+                                              "article": {"type": "string"}, "figure": {"type": "string"},
+                                              "continue": _object(manifest.JUMP_FIELDS, {
+                                                  k: WHOLE for k in manifest.JUMP_FIELDS}, ("page",))})
     page = _object(manifest.PAGE_FIELDS, {"number": WHOLE, "layout": {"type": "string"},
                                           "modules": {"type": "array", "items": module}},
                    ("number", "name", "layout", "modules"))

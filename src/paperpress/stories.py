@@ -13,7 +13,7 @@ from .yamlsrc import check_keys, load_mapping, node_flag, node_get, node_list, n
 
 KINDS = ("news", "editors-note", "column", "feature")
 TEXT_FIELDS = ("kicker", "title", "subtitle", "dateline", "byline")
-FIELDS = {"kind", "paragraphs", "normalize", *TEXT_FIELDS}
+FIELDS = {"kind", "paragraphs", "normalize", "jump-title", *TEXT_FIELDS}  # jump-title: a continuation's headline
 
 
 @dataclass(frozen=True)
@@ -54,6 +54,7 @@ class Para:
     runs: tuple[Run, ...]
     source: Source
     kind: str = "text"  # text | subhead (小标题, bold, flush left, no indent) | closing (落款, right-aligned)
+    # | continued (the rest of a paragraph cut by a jump: no indent)
 
     @property
     def text(self) -> str:
@@ -73,10 +74,13 @@ class Story:
     paragraphs: tuple[Para, ...]
     sources: dict[str, Source]
     normalisations: tuple[Normalisation, ...] = ()
+    jump_title: str | None = None  # the headline over the continuation on another page (转版); else the title
 
     def texts(self) -> list[tuple[str, str, Source]]:
         """Every piece of text with its field name and source, for coverage checks."""
         out = [(f, getattr(self, f), self.sources[f]) for f in TEXT_FIELDS if getattr(self, f)]
+        if self.jump_title:
+            out.append(("jump-title", self.jump_title, self.sources["jump-title"]))
         out += [("paragraph", p.text, p.source) for p in self.paragraphs]
         return out
 
@@ -152,7 +156,7 @@ def load_story(path: Path, problems: Problems) -> Story | None:
 
     values: dict[str, str | None] = {}
     sources: dict[str, Source] = {}
-    for f in TEXT_FIELDS:
+    for f in (*TEXT_FIELDS, "jump-title"):
         node = node_get(root, f, fname, problems)
         values[f] = node_str(node, fname, problems)
         if values[f] is not None and not values[f].strip():
@@ -183,4 +187,5 @@ def load_story(path: Path, problems: Problems) -> Story | None:
     if len(problems.items) > before:
         return None
     return Story(path.stem, path, kind or "news", values["kicker"], values["title"], values["subtitle"],
-                 values["dateline"], values["byline"], tuple(paras), sources, tuple(changes))
+                 values["dateline"], values["byline"], tuple(paras), sources, tuple(changes),
+                 values["jump-title"])

@@ -7,13 +7,13 @@ from dataclasses import dataclass
 
 from ..fonts import FontBook
 from ..manifest import Issue, Layout, Module, PageSpec
-from ..model import Bookmark, LineInfo, Page, Rect, Rule
+from ..model import Bookmark, LineInfo, Link, Page, Rect, Rule
 from ..units import pt
 from .figures import _figure
 from .folio import WEEKDAYS, _folio, _slug
 from .grid import ASCENT, Finding, Grid, _put, centred_baseline
 from .heads import _column_head, _vertical_text
-from .measure import Measured, measure_story, styles_for
+from .measure import JUMP_BACK, JUMP_MARK, Measured, measure_story, styles_for
 from .plan import Placed, Plan, plan_page
 
 __all__ = ["ASCENT", "WEEKDAYS", "Finding", "Fit", "Grid", "centred_baseline", "compose_page"]
@@ -51,10 +51,11 @@ def compose_page(spec: PageSpec, issue: Issue, fonts: FontBook,
     return page, fits, findings
 
 
-def compose_planned(spec: PageSpec, issue: Issue, fonts: FontBook,
-                    built_at: str = "") -> tuple[Page, list[Fit], list[Finding], Plan]:
-    """Plan the page (final rectangles, copyfit), then place the plan into the page's items."""
-    plan = plan_page(spec, fonts)
+def compose_planned(spec: PageSpec, issue: Issue, fonts: FontBook, built_at: str = "",
+                    plan: Plan | None = None) -> tuple[Page, list[Fit], list[Finding], Plan]:
+    """Plan the page (final rectangles, copyfit) unless a plan is given, then place it into the page's items."""
+    if plan is None:
+        plan = plan_page(spec, fonts)
     layout = spec.layout
     page = Page(spec.number, spec.name, layout.trim_w, layout.trim_h, layout.bleed,
                 grid_origin=layout.grid_top, grid_pitch=layout.pitch)
@@ -67,7 +68,7 @@ def compose_planned(spec: PageSpec, issue: Issue, fonts: FontBook,
     for p in plan.placed:
         module = p.module
         if module.story is not None:
-            fit = _article(page, spec, module, layout, fonts, p.measured)
+            fit = _article(page, spec, module, layout, fonts, p.measured, p)
             fits.append(dataclasses.replace(fit, placed=p))
         elif module.figure is not None:
             findings += _figure(page, module, layout, fonts)
@@ -105,7 +106,7 @@ def _separators(page: Page, modules: tuple[Module, ...], layout: Layout) -> None
 
 
 def _article(page: Page, spec: PageSpec, module: Module, layout: Layout, fonts: FontBook,
-             m: Measured | None = None) -> Fit:
+             m: Measured | None = None, placed: Placed | None = None) -> Fit:
     story = module.story
     assert story is not None and module.line is not None and module.lines is not None
     if m is None:
@@ -168,6 +169,10 @@ def _article(page: Page, spec: PageSpec, module: Module, layout: Layout, fonts: 
         indent = 2 * em if first_of_para else flush_right.get(k, 0)
         base = grid.baseline(line_no + r)
         _put(page, line, cx + indent, base, body_style, runin, tag=(story.id, "P", para_of[k]))
+        if para_of[k] in (JUMP_MARK, JUMP_BACK) and placed is not None:  # the jump line links to the other part
+            to = placed.continues_on if para_of[k] == JUMP_MARK else placed.continued_from
+            page.items.append(Link(cx + indent, base - layout.em * 88 // 100, line.used, layout.em,
+                                   dest_page=to or 0, article=story.id))
         start = cx + indent + min((g.x for _, _, gs in line.glyphs for g in gs[:1]), default=0)
         if line.used > line.width:
             overflowing += 1

@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..fonts import FontBook
-from ..linebreak.breaker import Line
-from ..manifest import Layout, Style
+from ..linebreak.breaker import Line, Paragraph
+from ..manifest import Continuation, Layout, Style
 from ..stories import Story
 from .grid import Grid
 from .text import headline_lines, set_text
@@ -33,6 +33,7 @@ class Measured:
     head_of: list[int] = field(default_factory=list)  # which headline part each headline line is (for tags)
     para_of: list[int] = field(default_factory=list)  # which paragraph each body line is (for tags)
     flush_right: dict[int, int] = field(default_factory=dict)  # body line index → shift of a 落款 line
+    char_at: list[int] = field(default_factory=list)  # where each body line starts in its paragraph's text
 
     @property
     def top_lines(self) -> int:
@@ -56,9 +57,14 @@ def styles_for(kind: str, layout: Layout) -> tuple[Style, Style]:
     return layout.style("body"), layout.style("runin")
 
 
+JUMP_MARK, JUMP_HEAD, JUMP_BACK = -30, 19, -31  # tag indexes of the 下转 line, jump headline, 上接 line
+
+
 def measure_story(story: Story, span: int, body_columns: int, box: bool, vertical: bool, layout: Layout,
-                  fonts: FontBook, head_extra: int = 0) -> Measured:
-    """Set a story for a module of span grid columns; head_extra adds headline bands (a copyfit means)."""
+                  fonts: FontBook, head_extra: int = 0, cont: Continuation | None = None,
+                  level: bool = True, head_split: bool = False, body_cache: dict | None = None) -> Measured:
+    """Set a story for a module of span grid columns; head_extra adds headline bands (a copyfit means).
+    A continuation (cont) opens with its （上接第N版） line; its paragraphs keep the whole article's numbers."""
     grid = Grid(layout)
     em = layout.em
     width = grid.width(span)
@@ -76,8 +82,10 @@ def measure_story(story: Story, span: int, body_columns: int, box: bool, vertica
     head_of: list[int] = []
     for k, (text, style) in enumerate(parts):
         part_lines = headline_lines(fonts, layout, text, style, width - 2 * em)
+        if head_split and text == story.title and len(part_lines) == 1:
+            part_lines = _two_lines(fonts, layout, text, style, part_lines)
         heads += [(line, style) for line in part_lines]
-        head_of += [k] * len(part_lines)
+        head_of += [k + (JUMP_HEAD if cont else 0)] * len(part_lines)
     bands = 0
     if heads:
         block = sum(style.leading for _, style in heads)
@@ -87,33 +95,146 @@ def measure_story(story: Story, span: int, body_columns: int, box: bool, vertica
         style = layout.style("byline")
         byline = headline_lines(fonts, layout, story.byline, style, width)[0]
         byline_rows = 2 if heads else 1
-    body_style, runin = styles_for(story.kind, layout)
     cols = min(body_columns, max(1, span - 1)) if vertical else body_columns
     chars_total = width // em
     chars = (chars_total - (cols - 1) * layout.gutter_chars) // cols
     meas = chars * em
     col_gap = (width - cols * meas) // max(cols - 1, 1)
+    key = (id(story), cols, meas, cont, level)
+    if body_cache is None or key not in body_cache:
+        got = _set_body(story, cols, meas, layout, fonts, cont, level)
+        if body_cache is None:
+            body_cache = {}
+        body_cache[key] = got
+    body, ends, para_of, flush_right, char_at = body_cache[key]
+    return Measured(width, frame, heads, vertical_parts, bands, byline, byline_rows, cols, chars, meas, col_gap,
+                    body, ends, head_of, para_of, flush_right, char_at)
+
+
+def _set_body(story: Story, cols: int, meas: int, layout: Layout, fonts: FontBook, cont: Continuation | None,
+              level: bool) -> tuple:
+    """The body's lines at one measure and column count, levelled (the costly part of measuring)."""
+    em = layout.em
+    body_style, runin = styles_for(story.kind, layout)
     body: list[tuple[Line, bool, str]] = []
     ends: list[int] = []
     para_of: list[int] = []
     flush_right: dict[int, int] = {}
+    char_at: list[int] = []
+    if cont is not None:
+        from .jumps import jump_from, set_mark
+
+        src = story.paragraphs[0].source
+        body.append((set_mark(fonts, layout, jump_from(cont.from_page), meas), False, f"{src.file}:{src.line}"))
+        para_of.append(JUMP_BACK)
+        char_at.append(0)
+        ends.append(len(body))
+    base = cont.para_base if cont is not None else 0
+    setting: list[Setting] = []
     for i, para in enumerate(story.paragraphs):
         runs = [(r.text, runin if r.bold else body_style) for r in para.runs]
         label = story.dateline if story.kind != "editors-note" else "编者按"
-        if i == 0 and label:
+        if i == 0 and label and cont is None:
             runs = [(label, runin), ("\u3000", body_style)] + runs
         kind = getattr(para, "kind", "text")
         special = kind in ("subhead", "closing")  # 小标题 and 落款: no indent, natural spacing
-        setp = set_text(fonts, layout, runs, meas if special else meas - 2 * em, meas, justify=not special)
+        indent = not special and kind != "continued"
+        first = meas - 2 * em if indent else meas
+        setting.append(Setting(runs, first, kind, set_text(fonts, layout, runs, first, meas, justify=not special)))
+    if cols > 1 and level:
+        _level(setting, body, cols, fonts, layout, meas)
+    for i, (para, st) in enumerate(zip(story.paragraphs, setting, strict=True)):
+        kind, setp = st.kind, st.paragraph
+        indent = kind not in ("subhead", "closing", "continued")
         where = f"{para.source.file}:{para.source.line}"
         for j, line in enumerate(setp.lines):
             if kind == "closing":
                 flush_right[len(body)] = meas - line.used
-            body.append((line, j == 0 and not special, where))
-            para_of.append(i)
+            body.append((line, j == 0 and indent, where))
+            para_of.append(base + i)
+            char_at.append(setp.starts[j] if j < len(setp.starts) else 0)
         ends.append(len(body))
-    return Measured(width, frame, heads, vertical_parts, bands, byline, byline_rows, cols, chars, meas, col_gap,
-                    body, ends, head_of, para_of, flush_right)
+    return body, ends, para_of, flush_right, char_at
+
+
+def _two_lines(fonts: FontBook, layout: Layout, text: str, style: Style, one: list[Line]) -> list[Line]:
+    """A one-line title broken into two even lines at a phrase break (a copyfit means); else as it was."""
+    from .text import HEADLINE_PROBLEMS
+
+    known = len(HEADLINE_PROBLEMS)
+    lines = headline_lines(fonts, layout, text, style, one[0].used * 3 // 5)
+    clean = len(HEADLINE_PROBLEMS) == known
+    del HEADLINE_PROBLEMS[known:]
+    return lines if clean and len(lines) == 2 else one
+
+
+@dataclass
+class Setting:
+    """One paragraph as set: its styled runs, first-line width, kind and lines."""
+
+    runs: list[tuple[str, Style]]
+    first: int
+    kind: str
+    paragraph: Paragraph
+
+
+# line costs that ask the breaker for one line more (negative) or fewer, mildest first: a within-limit line
+# costs at most about 1e4, a loose one about 1e10, so these never buy a line past the layout's max-stretch
+LONGER, SHORTER = (-1000.0, -12000.0), (1000.0, 12000.0)
+
+
+def _level(setting: list[Setting], lead: list[tuple[Line, bool, str]], cols: int, fonts: FontBook, layout: Layout,
+           meas: int) -> None:
+    """Level the body columns (every column ends on the same grid line, no widow at a column's top): set a
+    few paragraphs one line longer or shorter (TeX's looseness, the compositor's 拉行/缩行), each within
+    the layout's stretch and compression limits. Nothing changes when that cannot level the columns."""
+
+    def probe(changed: dict[int, Paragraph]) -> list[tuple[Line, bool, str]]:
+        out = list(lead)
+        for k, s in enumerate(setting):
+            indent = s.kind not in ("subhead", "closing", "continued")
+            out += [(ln, j == 0 and indent, "") for j, ln in enumerate(changed.get(k, s.paragraph).lines)]
+        return out
+
+    def level(lines: list[tuple[Line, bool, str]]) -> bool:
+        return lines_per_column(lines, cols, len(lines) + 1) * cols == len(lines)
+
+    if level(probe({})):
+        return
+    n = len(lead) + sum(len(s.paragraph.lines) for s in setting)
+    more, fewer = (-n) % cols, n % cols
+    # paragraphs of several lines, the longest first: they have the most room to give or take
+    order = sorted((i for i, s in enumerate(setting) if s.kind in ("text", "continued")
+                    and len(s.paragraph.lines) >= 2), key=lambda i: -len(setting[i].paragraph.lines))
+    tried: dict[tuple[int, int], Paragraph | None] = {}
+
+    def variant(i: int, step: int) -> Paragraph | None:
+        if (i, step) not in tried:
+            s = setting[i]
+            tried[(i, step)] = None
+            for cost in (LONGER if step > 0 else SHORTER):
+                p = set_text(fonts, layout, s.runs, s.first, meas, line_cost=cost)
+                if len(p.lines) == len(s.paragraph.lines) + step and \
+                        all(abs(ln.ratio) <= 1.0 for ln in p.lines if not ln.final):
+                    tried[(i, step)] = p
+                    break
+        return tried[(i, step)]
+
+    targets = sorted({d for d in (more, -fewer, more + cols, -fewer - cols) if d and abs(d) <= len(order)},
+                     key=abs)
+    for delta in targets:
+        step = 1 if delta > 0 else -1
+        changed: dict[int, Paragraph] = {}
+        for i in order:
+            p = variant(i, step)
+            if p is not None:
+                changed[i] = p
+                if len(changed) == abs(delta):
+                    break
+        if len(changed) == abs(delta) and level(probe(changed)):
+            for k, p in changed.items():
+                setting[k].paragraph = p
+            return
 
 
 def lines_per_column(lines: list[tuple[Line, bool, str]], cols: int, rows: int) -> int:

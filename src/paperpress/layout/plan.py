@@ -18,7 +18,7 @@ from ..manifest import Layout, Module, PageSpec
 from .measure import Measured, measure_story
 
 # the copyfit means this planner knows, in the default order
-MEANS = ("body-columns", "headline-space", "byline-space")
+MEANS = ("body-columns", "headline-lines", "headline-space", "byline-space")
 MAX_HEAD_AIR = 2  # grid lines of air a headline may gain (the layout's limit for filling)
 
 
@@ -40,6 +40,9 @@ class Placed:
     measured: Measured | None = None
     lines_needed: int | None = None  # grid lines the copy needs (articles)
     means: list[str] = field(default_factory=list)  # copyfit means used, in the order applied
+    continues_on: int | None = None  # page the article jumps to (转版), cut to fill this module exactly
+    continued_from: int | None = None  # page this continuation comes from
+    cut: tuple[int, int] | None = None  # (paragraph, character) where the jump cuts the article
 
     @property
     def rect(self) -> tuple[int, int, int, int]:
@@ -109,31 +112,43 @@ def plan_page(spec: PageSpec, fonts: FontBook, means: tuple[str, ...] | None = N
     placed: list[Placed] = []
     problems: list[Problem] = []
     cache: dict[tuple, Measured] = {}
+    bodies: dict[tuple, tuple] = {}  # a body set once per column count, whatever the headline does
 
-    def measure(m: Module, cols: int, head_extra: int = 0, byline_extra: int = 0) -> Measured:
-        key = (id(m), cols, head_extra)
+    def measure(m: Module, cols: int, head_extra: int = 0, byline_extra: int = 0, split: bool = False) -> Measured:
+        key = (id(m), cols, head_extra, split)
         if key not in cache:
-            cache[key] = measure_story(m.story, m.span, cols, m.box, m.vertical, layout, fonts, head_extra)
+            cache[key] = measure_story(m.story, m.span, cols, m.box, m.vertical, layout, fonts, head_extra, m.cont,
+                                       head_split=split, body_cache=bodies)
         ms = cache[key]
         if byline_extra and ms.byline is not None:
-            ms = dataclasses.replace(ms, byline_rows=ms.byline_rows + byline_extra)
+            ms = dataclasses.replace(ms, byline_rows=max(1, ms.byline_rows + byline_extra))
         return ms
 
     for m in spec.modules:
         cols_range = range(m.column, m.column + m.span)
         line = m.line if m.line is not None else max(skyline[c] for c in cols_range) + 1
-        p = Placed(m, auto_line=m.line is None, auto_lines=m.lines is None)
+        p = Placed(m, auto_line=m.line is None, auto_lines=m.lines is None,
+                   continued_from=m.cont.from_page if m.cont is not None else None)
         if m.story is not None:
-            tries = [measure(m, c) for c in _candidates(m)]
-            ms = tries[0]
-            if m.lines is None:
+            counts = _candidates(m)
+            ms = measure(m, counts[0])
+            if m.lines is None and "body-columns" in means and not _level(ms):
                 # the first count that sets the body level; else the first
-                level = [t for t in tries if _level(t)]
-                if "body-columns" in means and level and not _level(ms):
-                    ms = level[0]
-                    p.means.append(f"body-columns {ms.cols}")
+                for c in counts[1:]:
+                    t = measure(m, c)
+                    if _level(t):
+                        ms = t
+                        p.means.append(f"body-columns {ms.cols}")
+                        break
             p.measured, p.lines_needed = ms, ms.lines_needed
             lines = m.lines if m.lines is not None else ms.lines_needed
+        elif m.lines is None and m.head is not None:  # a column head: its lines of text and a line of air
+            from .text import headline_lines
+
+            style = layout.style("head")
+            rows = len(headline_lines(fonts, layout, m.head, style, layout.column_x(m.column + m.span - 1)
+                                      + layout.col_w - layout.column_x(m.column) - 2 * layout.em))
+            lines = -(-(rows * style.leading + 2 * layout.pitch) // layout.pitch)
         else:
             assert m.lines is not None
             lines = m.lines
@@ -165,7 +180,79 @@ def plan_page(spec: PageSpec, fonts: FontBook, means: tuple[str, ...] | None = N
         avail = limit - line + 1
         p.module = dataclasses.replace(p.module, lines=avail)
         _fill(p, avail, means, measure)
+        if p.status == "short" and p.auto_line:
+            _give_to_head(p, placed)
+
+    # copy too long for its module: the means in reverse, then the jump it names, else it stays overset
+    for p in placed:
+        if p.measured is None or p.status != "overset":
+            continue
+        _shrink(p, means, measure, layout.pitch)
+        if p.status == "overset" and p.module.jump is not None:
+            _cut(p, fonts, layout)
     return Plan(spec.number, layout.columns, layout.lines, placed)
+
+
+def _shrink(p: Placed, means: tuple[str, ...], measure, pitch: int) -> None:  # type: ignore[no-untyped-def]
+    """Copy over its module: less headline air, a closer byline, another body-column count — the fewest
+    means, in the layout's order, that make the body fit level on the module's last line."""
+    m = p.module
+    assert m.lines is not None
+    cols = _candidates(m) if "body-columns" in means and m.auto_columns else [p.measured.cols]
+    heads = (0, -1) if "headline-space" in means else (0,)
+    bylines = (0, -1) if "byline-space" in means and m.story and m.story.byline else (0,)
+    options = []
+    for ci, c in enumerate(cols):
+        for h in heads:
+            for b in bylines:
+                ms = measure(m, c, h, b)
+                if h and (ms.head_bands == 0 or ms.head_bands * pitch < _block(ms)):
+                    continue
+                if b and ms.byline_rows == measure(m, c).byline_rows:
+                    continue
+                if ms.lines_needed == m.lines and _level(ms):
+                    used = [name for name, on in (("body-columns", c != p.measured.cols), ("headline-space", h < 0),
+                                                  ("byline-space", b < 0)) if on]
+                    options.append((len(used), sorted(means.index(u) for u in used), ci, h, b, ms))
+    if not options:
+        return
+    _, _, _, h, b, ms = min(options, key=lambda o: o[:5])
+    p.means = ([f"body-columns {ms.cols}"] if ms.cols != p.measured.cols else []) + \
+        ([f"headline-space {h}"] if h else []) + ([f"byline-space {b}"] if b else [])
+    p.measured = ms
+    p.module = dataclasses.replace(m, body_columns=ms.cols)
+
+
+def _block(ms: Measured) -> int:
+    return sum(style.leading for _, style in ms.heads)
+
+
+def _cut(p: Placed, fonts: FontBook, layout: Layout) -> None:
+    """Cut the article so that its first part fills this module exactly, its last line （下转第N版）."""
+    from .jumps import cut_for_jump
+
+    m = p.module
+    assert m.jump is not None and p.measured is not None and m.lines is not None
+    rows = m.lines - p.measured.frame_lines - p.measured.head_bands - p.measured.byline_rows
+    done = cut_for_jump(p.measured, rows, m.jump.page, layout, fonts)
+    if done is None:
+        return
+    p.measured, p.cut = done
+    p.continues_on = m.jump.page
+
+
+def _give_to_head(p: Placed, placed: list[Placed]) -> None:
+    """Copy that cannot fill its grown module (a boxed editor's note) moves down, and the column head
+    directly above it, over the same columns and sized by the planner, takes the lines instead."""
+    assert p.measured is not None
+    c, s, line, n = p.rect
+    spare = n - p.measured.lines_needed
+    head = next((q for q in placed if q.auto_lines and q.module.head is not None and q.rect[0] == c
+                 and q.rect[1] == s and q.rect[2] + q.rect[3] == line), None)
+    if head is None or spare <= 0:
+        return
+    head.module = dataclasses.replace(head.module, lines=head.rect[3] + spare)
+    p.module = dataclasses.replace(p.module, line=line + spare, lines=n - spare)
 
 
 def _fill(p: Placed, avail: int, means: tuple[str, ...], measure) -> None:  # type: ignore[no-untyped-def]
@@ -175,24 +262,26 @@ def _fill(p: Placed, avail: int, means: tuple[str, ...], measure) -> None:  # ty
     cols = _candidates(m) if "body-columns" in means else [p.measured.cols]
     heads = range(MAX_HEAD_AIR + 1) if "headline-space" in means else range(1)
     bylines = range(2) if "byline-space" in means and m.story and m.story.byline else range(1)
+    splits = (False, True) if "headline-lines" in means and m.story and m.story.title else (False,)
     options = []
     for ci, c in enumerate(cols):
-        for h in heads:
-            for b in bylines:
-                ms = measure(m, c, h, b)
-                if ms.head_bands == 0 and h:
-                    continue
-                if ms.lines_needed == avail and _level(ms):
-                    # fewest means, in the layout's order of preference
-                    used = [name for name, on in (("body-columns", ci > 0), ("headline-space", h > 0),
-                                                  ("byline-space", b > 0)) if on]
-                    rank = sorted(means.index(u) for u in used)
-                    options.append((len(used), rank, ci, h, b, ms))
+        for sp in splits:
+            for h in heads:
+                for b in bylines:
+                    ms = measure(m, c, h, b, sp)
+                    if (ms.head_bands == 0 and h) or (sp and ms.heads == measure(m, c, h, b).heads):
+                        continue
+                    if ms.lines_needed == avail and _level(ms):
+                        # fewest means, in the layout's order of preference
+                        used = [name for name, on in (("body-columns", ci > 0), ("headline-lines", sp),
+                                                      ("headline-space", h > 0), ("byline-space", b > 0)) if on]
+                        rank = sorted(means.index(u) for u in used)
+                        options.append((len(used), rank, ci, sp, h, b, ms))
     if not options:
         return  # reported short, by its lines and characters
-    _, _, ci, h, b, ms = min(options, key=lambda o: o[:5])
-    p.means = ([f"body-columns {ms.cols}"] if ci > 0 else []) + ([f"headline-space +{h}"] if h else []) + \
-        ([f"byline-space +{b}"] if b else [])
+    _, _, ci, sp, h, b, ms = min(options, key=lambda o: o[:6])
+    p.means = ([f"body-columns {ms.cols}"] if ci > 0 else []) + (["headline-lines 2"] if sp else []) + \
+        ([f"headline-space +{h}"] if h else []) + ([f"byline-space +{b}"] if b else [])
     p.measured = ms
     p.module = dataclasses.replace(m, body_columns=ms.cols)
 

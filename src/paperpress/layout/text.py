@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ..fonts import FontBook
 from ..linebreak.atoms import Span, make_atoms
 from ..linebreak.breaker import Line, Paragraph, Settings, set_paragraph
@@ -33,9 +35,14 @@ def spans(fonts: FontBook, parts: list[tuple[str, Style]]) -> list[Span]:
 
 
 def set_text(fonts: FontBook, layout: Layout, parts: list[tuple[str, Style]], first: int, width: int,
-             justify: bool = True) -> Paragraph:
+             justify: bool = True, latin_gap: float | None = None, line_cost: float = 0.0) -> Paragraph:
     atoms = make_atoms(spans(fonts, parts))
-    return set_paragraph(atoms, first, width, settings_for(layout), justify)
+    settings = settings_for(layout)
+    if latin_gap is not None:
+        settings = replace(settings, latin_gap=latin_gap)
+    if line_cost:
+        settings = replace(settings, line_cost=line_cost)
+    return set_paragraph(atoms, first, width, settings, justify)
 
 
 def line_runs(line: Line, x: int, baseline: int, color_of: dict[str, CMYK]) -> list[GlyphRun]:

@@ -30,6 +30,7 @@ class Settings:
     orphan_penalty: float = 1e7  # 孤字: a paragraph's last line holding a single character
     compress_inline: bool = True  # squeeze marks inside the line when the line is too long
     punctuation: str = "quanjiao"  # house style (clreq 3.1.6): quanjiao 全角, kaiming 开明, banjiao 半角
+    line_cost: float = 0.0  # added per line: < 0 favours one line more, > 0 one fewer (levelling columns)
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,7 @@ class Line:
 @dataclass(frozen=True)
 class Paragraph:
     lines: tuple[Line, ...]
+    starts: tuple[int, ...] = ()  # where each line starts in the paragraph's text (a jump cuts there)
 
 
 def _pair_squeeze(a: Atom, b: Atom) -> tuple[int, int]:
@@ -272,7 +274,7 @@ class Breaker:
         prev = [-1] * (n + 1)
         best[0] = 0.0
         W, Q, G, P, J, atoms, penalty, hy = self.W, self.Q, self.G, self.P, self.J, self.atoms, self.penalty, self.hy
-        stretch = self.s.max_stretch
+        stretch, line_cost = self.s.max_stretch, self.s.line_cost
         spaces = any(x.kind == SPACE for x in atoms)  # lines may then need trimming: take the general path
         reach = LOOSE_WINDOW * self.s.max_stretch
         candidates = [k for k in range(n + 1) if k == 0 or self.can_break[k]]
@@ -309,7 +311,7 @@ class Breaker:
                     cost, _ = self._cost(a, b, w, final)
                     if final:
                         cost += self._orphan(a, b)
-                total = best[a] + cost + penalty[b]
+                total = best[a] + cost + penalty[b] + line_cost
                 if total < best[b]:
                     best[b] = total
                     prev[b] = a
@@ -460,5 +462,9 @@ def set_paragraph(atoms: list[Atom], first_width: int, width: int, settings: Set
         return Paragraph(())
     atoms = split_wide(atoms, min(first_width, width))
     br = Breaker(atoms, settings)
+    breaks = br.run(first_width, width)
+    offsets = [0]
+    for at in atoms:
+        offsets.append(offsets[-1] + len(at.text))
     return Paragraph(tuple(br.place(a, b, first_width if i == 0 else width, b == len(atoms) or not justify)
-                           for i, (a, b) in enumerate(br.run(first_width, width))))
+                           for i, (a, b) in enumerate(breaks)), tuple(offsets[a] for a, _ in breaks))
