@@ -127,7 +127,7 @@ def _structure_text(pdf: pikepdf.Pdf) -> list[tuple[str, list[tuple[str, str]]]]
             for k in elem.K:
                 if isinstance(k, int):
                     text += by_mcid.get((pages[elem.Pg.objgen], k), "")
-                else:
+                elif "/MCID" in k:  # a marked-content reference on another page (an OBJR is a link: no text)
                     text += by_mcid.get((pages[k.Pg.objgen], int(k.MCID)), "")
             kids.append((str(elem.S), squash(text)))
         out.append((str(group.S), kids))

@@ -158,3 +158,40 @@ pages:
     with pytest.raises(InputError) as e:
         build(d / "issue.yaml")
     assert any(p.line == 8 and "page 7 is not in this issue" in p.message for p in e.value.problems)
+
+
+def _across(text: str, whole: list[str], mark_to: str, mark_from: str) -> str:
+    """The article as read through a forward jump: from its first words to the 下转 line, then on from the
+    上接 line that follows."""
+    flat, full = _flat(text), _flat("".join(whole))
+    start = flat.index(full[:12])
+    to = flat.index(mark_to, start)
+    back = flat.index(mark_from, to) + len(mark_from)
+    part1 = flat[start:to]
+    return part1 + flat[back: back + len(full) - len(part1)]
+
+
+@pytest.mark.parametrize("edition", ["screen/jumps.pdf", "archive/jumps.pdf"])
+@pytest.mark.parametrize("tool", ["pdftotext", "pypdfium2", "pdfminer"])
+def test_three_extractors_read_the_jumped_article_whole_and_in_order(jumped, edition, tool):
+    from tests.test_editions import extract
+
+    _, out, texts = jumped
+    text = extract(tool, out / edition)
+    assert _across(text, texts["lead"], "（下转第2版）", "（上接第1版）") == _flat("".join(texts["lead"]))
+
+
+def test_the_structure_tree_reads_the_jumped_article_as_one(jumped):
+    """One Art for the article across both pages: its paragraphs in order, the cut one a single P."""
+    from tests.test_editions import _structure_text
+
+    _, out, texts = jumped
+    with pikepdf.open(out / "screen" / "jumps.pdf") as pdf:
+        groups = _structure_text(pdf)
+    title = yaml.safe_load((SAMPLE / "damage-compensation.yaml").read_text(encoding="utf-8"))["title"]
+    (art,) = [kids for s, kids in groups if s == "/Art" and any(t == _flat(title) for _, t in kids)]
+    heads = [t for tag, t in art if tag == "/H"]
+    assert heads == [_flat(title), _flat("生态损害赔偿工作（续）")]  # the title, then the jump headline
+    paras = [t for tag, t in art if tag == "/P" and "转第" not in t and "接第" not in t]
+    assert paras == [_flat(p) for p in texts["lead"]]
+    assert [t for tag, t in art if tag == "/P" and ("转第" in t or "接第" in t)] == ["（下转第2版）", "（上接第1版）"]
