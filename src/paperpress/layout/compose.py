@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from ..fonts import FontBook
 from ..manifest import Issue, Layout, Module, PageSpec
 from ..model import Bookmark, LineInfo, Link, Page, Rect, Rule
+from ..stories import Story
 from ..units import pt
 from .figures import _figure
 from .folio import WEEKDAYS, _folio, _slug
@@ -95,6 +96,7 @@ def _separators(page: Page, modules: tuple[Module, ...], layout: Layout) -> None
     width = pt(0.5)
     for a in plain:
         for b in plain:
+            assert a.line is not None and a.lines is not None and b.line is not None and b.lines is not None
             top, bottom = max(a.line, b.line), min(a.line + a.lines, b.line + b.lines)
             if b.column == a.column + a.span and top < bottom:
                 x = grid.x(b.column) - layout.gutter // 2
@@ -185,5 +187,5 @@ def _article(page: Page, spec: PageSpec, module: Module, layout: Layout, fonts: 
                capacity, len(lines), m.chars, overflowing)
 
 
-def _first_words(story) -> str:  # type: ignore[no-untyped-def]
+def _first_words(story: Story) -> str:
     return story.paragraphs[0].text[:12] + "…"

@@ -14,6 +14,7 @@ def _figure(page: Page, module: Module, layout: Layout, fonts: FontBook) -> list
     the caption and credit on whole grid lines beneath it."""
     from PIL import Image as PILImage
 
+    assert module.figure is not None and module.line is not None and module.lines is not None  # placed by the plan
     grid = Grid(layout)
     x0, width = grid.x(module.column), grid.width(module.span)
     style = layout.style("caption")

@@ -11,6 +11,7 @@ from .text import headline_lines, line_runs
 
 def _column_head(page: Page, module: Module, layout: Layout, fonts: FontBook) -> None:
     """A column head (栏头): the column's name reversed out of a solid band."""
+    assert module.line is not None and module.lines is not None  # placed by the plan
     grid = Grid(layout)
     style = layout.style("head")
     x0, w = grid.x(module.column), grid.width(module.span)

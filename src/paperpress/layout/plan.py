@@ -10,12 +10,16 @@ growth with the layout's means, in the layout's order. Body size, leading and th
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..errors import Problem
 from ..fonts import FontBook
 from ..manifest import Layout, Module, PageSpec
 from .measure import Measured, measure_story
+
+# measure(module, body columns, headline air, byline space, title on two lines) → the story set so
+Measure = Callable[..., Measured]
 
 # the copyfit means this planner knows, in the default order
 MEANS = ("body-columns", "headline-lines", "headline-space", "byline-space")
@@ -116,6 +120,7 @@ def plan_page(spec: PageSpec, fonts: FontBook, means: tuple[str, ...] | None = N
 
     def measure(m: Module, cols: int, head_extra: int = 0, byline_extra: int = 0, split: bool = False) -> Measured:
         key = (id(m), cols, head_extra, split)
+        assert m.story is not None
         if key not in cache:
             cache[key] = measure_story(m.story, m.span, cols, m.box, m.vertical, layout, fonts, head_extra, m.cont,
                                        head_split=split, body_cache=bodies)
@@ -193,12 +198,12 @@ def plan_page(spec: PageSpec, fonts: FontBook, means: tuple[str, ...] | None = N
     return Plan(spec.number, layout.columns, layout.lines, placed)
 
 
-def _shrink(p: Placed, means: tuple[str, ...], measure, pitch: int) -> None:  # type: ignore[no-untyped-def]
+def _shrink(p: Placed, means: tuple[str, ...], measure: Measure, pitch: int) -> None:
     """Copy over its module: less headline air, a closer byline, another body-column count — the fewest
     means, in the layout's order, that make the body fit level on the module's last line."""
-    m = p.module
-    assert m.lines is not None
-    cols = _candidates(m) if "body-columns" in means and m.auto_columns else [p.measured.cols]
+    m, natural = p.module, p.measured
+    assert m.lines is not None and natural is not None
+    cols = _candidates(m) if "body-columns" in means and m.auto_columns else [natural.cols]
     heads = (0, -1) if "headline-space" in means else (0,)
     bylines = (0, -1) if "byline-space" in means and m.story and m.story.byline else (0,)
     options = []
@@ -211,13 +216,13 @@ def _shrink(p: Placed, means: tuple[str, ...], measure, pitch: int) -> None:  # 
                 if b and ms.byline_rows == measure(m, c).byline_rows:
                     continue
                 if ms.lines_needed == m.lines and _level(ms):
-                    used = [name for name, on in (("body-columns", c != p.measured.cols), ("headline-space", h < 0),
+                    used = [name for name, on in (("body-columns", c != natural.cols), ("headline-space", h < 0),
                                                   ("byline-space", b < 0)) if on]
                     options.append((len(used), sorted(means.index(u) for u in used), ci, h, b, ms))
     if not options:
         return
     _, _, _, h, b, ms = min(options, key=lambda o: o[:5])
-    p.means = ([f"body-columns {ms.cols}"] if ms.cols != p.measured.cols else []) + \
+    p.means = ([f"body-columns {ms.cols}"] if ms.cols != natural.cols else []) + \
         ([f"headline-space {h}"] if h else []) + ([f"byline-space {b}"] if b else [])
     p.measured = ms
     p.module = dataclasses.replace(m, body_columns=ms.cols)
@@ -255,10 +260,11 @@ def _give_to_head(p: Placed, placed: list[Placed]) -> None:
     p.module = dataclasses.replace(p.module, line=line + spare, lines=n - spare)
 
 
-def _fill(p: Placed, avail: int, means: tuple[str, ...], measure) -> None:  # type: ignore[no-untyped-def]
+def _fill(p: Placed, avail: int, means: tuple[str, ...], measure: Measure) -> None:
     """Copy short of its grown module: try the means (in order, each combined with those before it) for a
     level body that ends on the module's last line."""
     m = p.module
+    assert p.measured is not None
     cols = _candidates(m) if "body-columns" in means else [p.measured.cols]
     heads = range(MAX_HEAD_AIR + 1) if "headline-space" in means else range(1)
     bylines = range(2) if "byline-space" in means and m.story and m.story.byline else range(1)

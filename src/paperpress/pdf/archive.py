@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+from typing import TYPE_CHECKING
 
 from ..model import GlyphRun, Page
 from .writer import Meta
+
+if TYPE_CHECKING:
+    from ..manifest import Issue
+    from ..stories import Story
 
 
 def article_pages(pages: list[Page]) -> dict[str, list[int]]:
@@ -21,7 +26,7 @@ def article_pages(pages: list[Page]) -> dict[str, list[int]]:
     return out
 
 
-def articles(pages: list[Page], stories: list) -> list[dict]:  # type: ignore[type-arg]
+def articles(pages: list[Page], stories: list[Story]) -> list[dict]:
     where = article_pages(pages)
     out = []
     for story in stories:
@@ -32,7 +37,7 @@ def articles(pages: list[Page], stories: list) -> list[dict]:  # type: ignore[ty
     return out
 
 
-def archive_meta(issue, pages: list[Page], stories: list, title: str, keywords: str) -> Meta:  # type: ignore[no-untyped-def]
+def archive_meta(issue: Issue, pages: list[Page], stories: list[Story], title: str, keywords: str) -> Meta:
     arts = articles(pages, stories)
     extra = (("paper", issue.paper), ("date", issue.date.isoformat()), ("number", issue.number or ""),
              ("pages", ", ".join(str(p.number) for p in pages)),
@@ -40,7 +45,7 @@ def archive_meta(issue, pages: list[Page], stories: list, title: str, keywords: 
     return Meta(title, issue.date, keywords=keywords, creator=issue.paper, extra=extra)
 
 
-def sidecar(issue, pages: list[Page], stories: list, files: dict[str, bytes]) -> bytes:  # type: ignore[no-untyped-def]
+def sidecar(issue: Issue, pages: list[Page], stories: list[Story], files: dict[str, bytes]) -> bytes:
     """archive.json: pages, articles, and every output but the report (whose timings change) with its sha256."""
     doc = {
         "paper": issue.paper, "date": issue.date.isoformat(), "number": issue.number or "", "id": issue.id,

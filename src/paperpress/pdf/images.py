@@ -26,18 +26,21 @@ def pixels(item: Image, color: str, output_profile: Path | None) -> tuple[bytes,
     with PILImage.open(item.path) as im:
         im.load()
         icc = im.info.get("icc_profile")
-        im = im.crop(item.crop)
+        cropped: PILImage.Image = im.crop(item.crop)
+        out: PILImage.Image
         if color == "cmyk":
-            if im.mode == "CMYK":
-                out = im  # already separated for print: taken as it is
+            if cropped.mode == "CMYK":
+                out = cropped  # already separated for print: taken as it is
             else:
-                rgb = im.convert("RGB")
+                rgb = cropped.convert("RGB")
                 if output_profile is None:
                     raise ValueError(f"{item.path}: converting a photo to CMYK needs the layout's output-intent "
                                      "profile")
-                out = ImageCms.applyTransform(rgb, _cmyk_transform(str(output_profile), icc))
+                made = ImageCms.applyTransform(rgb, _cmyk_transform(str(output_profile), icc))
+                assert made is not None
+                out = made
             return out.tobytes(), out.width, out.height, "/DeviceCMYK"
-        out = im.convert("RGB")
+        out = cropped.convert("RGB")
         return out.tobytes(), out.width, out.height, "/DeviceRGB"
 
 

@@ -88,7 +88,7 @@ def check(data: bytes, level: str = "U") -> list[str]:
                 problems.append(f"page {n}: {name} uses transparency (6.4)")
         used: dict[str, set[int]] = {}
         current = None
-        for operands, op in pikepdf.parse_content_stream(page):
+        for operands, op in pikepdf.parse_content_stream(page):  # type: ignore[misc]
             o = str(op)
             if o == "Tf":
                 current = str(operands[0])
@@ -150,7 +150,8 @@ def check_tagged(pdf: pikepdf.Pdf) -> list[str]:
     """The shape of a tagged file (6.7.2–6.7.3 of level A): MarkInfo, StructTreeRoot, ParentTree, /Lang."""
     problems = []
     root = pdf.Root
-    if not bool(root.get("/MarkInfo", {}).get("/Marked", False)):
+    mark_info = root.get("/MarkInfo")
+    if mark_info is None or not bool(mark_info.get("/Marked", False)):
         problems.append("MarkInfo /Marked is not true (6.7.2.2)")
     if "/StructTreeRoot" not in root or "/ParentTree" not in root.StructTreeRoot:
         problems.append("no StructTreeRoot with a ParentTree (6.7.3)")

@@ -5,15 +5,20 @@ WeasyPrint — the tool made for reflowed HTML. The HTML is well-formed XML (XHT
 from __future__ import annotations
 
 from html import escape
+from typing import TYPE_CHECKING
 
 from ..fonts import FontBook
 
+if TYPE_CHECKING:
+    from ..manifest import Issue
+    from ..stories import Para
 
-def _runs(para) -> str:  # type: ignore[no-untyped-def]
+
+def _runs(para: Para) -> str:
     return "".join(f"<strong>{escape(r.text)}</strong>" if r.bold else escape(r.text) for r in para.runs)
 
 
-def html(issue, fonts: FontBook) -> str:  # type: ignore[no-untyped-def]
+def html(issue: Issue, fonts: FontBook) -> str:
     layout = issue.pages[0].layout
     body_font = fonts[layout.style("body").font]
     head_font = fonts[layout.style("title").font]
