@@ -87,3 +87,31 @@ def test_report_html_renders_in_headless_chromium(sample_build: Path, tmp_path: 
     proc = subprocess.run([*flags, f"--screenshot={shot}", "--window-size=1000,1400", page.as_uri()],
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0 and shot.stat().st_size > 10_000, proc.stderr[-2000:]
+
+
+
+def test_report_html_draws_the_planned_rectangles(tmp_path: Path) -> None:
+    """Modules the manifest leaves to the planner (no line:, an article without lines:) are drawn where the plan
+    put them, not from the manifest's empty fields."""
+    issue = tmp_path / "issues" / "front"
+    shutil.copytree(ROOT / "issues" / "example-front", issue)
+    manifest = issue / "issue.yaml"
+    text = manifest.read_text(encoding="utf-8")
+    auto = re.sub(r", line: \d+", "", text).replace("span: 4, lines: 6}", "span: 4}")
+    assert "line:" not in auto and auto.count("lines:") == 4  # the furniture keeps its heights
+    manifest.write_text(auto, encoding="utf-8")
+    built = build(manifest)
+    html = built.files["report.html"].decode("utf-8")
+    spec, page, plan = built.issue.pages[0], built.pages[0], built.plans[0]
+    assert [p.auto_line for p in plan.placed] == [True] * len(plan.placed)
+    scale, layout = 260 / page.height, spec.layout
+    drawn = re.findall(r'<rect x="[\d.]+" y="([\d.]+)" width="[\d.]+" height="([\d.]+)"[^>]*><title>([^<—]+)', html)
+    assert len(drawn) == len(plan.placed) == 5
+    tops = set()
+    for (y, h, name), placed in zip(drawn, plan.placed, strict=True):
+        _, _, line, lines = placed.rect
+        tops.add(line)
+        assert name.strip() == placed.module.name
+        assert float(y) == pytest.approx((layout.grid_top + (line - 1) * layout.pitch) * scale, abs=0.06)
+        assert float(h) == pytest.approx(lines * layout.pitch * scale, abs=0.06)
+    assert len(tops) > 2  # stacked: the rectangles are not all drawn at one line

@@ -25,8 +25,9 @@ code{font-size:.95em}
 """
 
 
-def _thumbnail(spec: Any, page: Any, fits: dict[str, dict], modules: list, height: int = 260) -> str:
-    """An SVG of the trim with each module's final rectangle (from the plan), coloured by how it fits."""
+def _thumbnail(spec: Any, page: Any, fits: dict[str, dict], height: int = 260, modules: Any = None) -> str:
+    """An SVG of the trim with each module's rectangle, coloured by how its article fits; modules: the plan's
+    final ones (a module the manifest stacks or sizes itself has no line or lines until it is planned)."""
     scale = height / page.height
     width = round(page.width * scale)
     layout = spec.layout
@@ -35,7 +36,7 @@ def _thumbnail(spec: Any, page: Any, fits: dict[str, dict], modules: list, heigh
            f'<rect x="0" y="0" width="{width}" height="{height}" fill="#fff"/>',
            f'<rect x="{layout.margin_left * scale:.1f}" y="{layout.margin_top * scale:.1f}" '
            f'width="{layout.area_w * scale:.1f}" height="{layout.header_h * scale:.1f}" fill="#ddd"/>']
-    for m in modules:
+    for m in modules if modules is not None else spec.modules:
         x = layout.column_x(m.column)
         w = layout.column_x(m.column + m.span - 1) + layout.col_w - x
         y = layout.grid_top + (m.line - 1) * layout.pitch
@@ -81,11 +82,11 @@ def render(built: Any, data: dict) -> bytes:
                                                           for p in data["overset"]) + "</ul>")
     for spec, page, pdata in zip(issue.pages, built.pages, data["pages"], strict=True):
         fits = {m["article"]: m for m in pdata["modules"]}
+        plan = next((p for p in built.plans if p.page == page.number), None)
+        planned = [p.module for p in plan.placed] if plan is not None else None
         out.append(f'<h2 id="page-{page.number}">第{page.number}版 {escape(page.name)} '
                    f'<small>({escape(pdata["layout"])}, <code>{escape(pdata["file"])}</code>)</small></h2>')
-        plan = next((p for p in built.plans if p.page == page.number), None)
-        modules = [p.module for p in plan.placed] if plan is not None else list(spec.modules)
-        out.append(f'<div class="page">{_thumbnail(spec, page, fits, modules)}<table class="fit">'
+        out.append(f'<div class="page">{_thumbnail(spec, page, fits, modules=planned)}<table class="fit">'
                    "<tr><th>article</th><th>module</th><th>fit</th><th>lines</th><th></th></tr>")
         for m in pdata["modules"]:
             out.append(f'<tr><td>{escape(m["article"])}</td><td>{escape(m["module"])}</td><td>{_bar(m)}</td>'
