@@ -25,7 +25,7 @@ code{font-size:.95em}
 """
 
 
-def _thumbnail(spec: Any, page: Any, fits: dict[str, dict], height: int = 260) -> str:
+def _thumbnail(spec: Any, page: Any, fits: dict[str, dict], height: int = 260, modules: Any = None) -> str:
     """An SVG of the trim with each module's rectangle, coloured by how its article fits."""
     scale = height / page.height
     width = round(page.width * scale)
@@ -35,7 +35,7 @@ def _thumbnail(spec: Any, page: Any, fits: dict[str, dict], height: int = 260) -
            f'<rect x="0" y="0" width="{width}" height="{height}" fill="#fff"/>',
            f'<rect x="{layout.margin_left * scale:.1f}" y="{layout.margin_top * scale:.1f}" '
            f'width="{layout.area_w * scale:.1f}" height="{layout.header_h * scale:.1f}" fill="#ddd"/>']
-    for m in spec.modules:
+    for m in modules if modules is not None else spec.modules:  # the plan's, with auto geometry filled in
         x = layout.column_x(m.column)
         w = layout.column_x(m.column + m.span - 1) + layout.col_w - x
         y = layout.grid_top + (m.line - 1) * layout.pitch
@@ -83,7 +83,9 @@ def render(built: Any, data: dict) -> bytes:
         fits = {m["article"]: m for m in pdata["modules"]}
         out.append(f'<h2 id="page-{page.number}">第{page.number}版 {escape(page.name)} '
                    f'<small>({escape(pdata["layout"])}, <code>{escape(pdata["file"])}</code>)</small></h2>')
-        out.append(f'<div class="page">{_thumbnail(spec, page, fits)}<table class="fit">'
+        plan = next((p for p in built.plans if p.page == page.number), None)
+        placed = [p.module for p in plan.placed] if plan is not None else None
+        out.append(f'<div class="page">{_thumbnail(spec, page, fits, modules=placed)}<table class="fit">'
                    "<tr><th>article</th><th>module</th><th>fit</th><th>lines</th><th></th></tr>")
         for m in pdata["modules"]:
             out.append(f'<tr><td>{escape(m["article"])}</td><td>{escape(m["module"])}</td><td>{_bar(m)}</td>'
