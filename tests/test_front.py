@@ -347,3 +347,24 @@ def test_pie_wedges_keep_their_colours():
     wedges = [p for p in items if isinstance(p, Path) and len(p.ops) > 10]  # slices: arcs of many points
     assert [w.fill for w in wedges] == palette[:3]
     assert palette[0] == layout.colors["accent"] and BLACK not in palette
+
+
+def test_front_and_inner_pages_share_the_grid(project_copy):
+    """Page 1 on a3-5col-front, page 2 on a3-5col (as in the 4-page example): the same columns and lines,
+    the masthead only on the front, every print page through the preflight."""
+    path = _issue(project_copy.parents[2], """\
+        code: YCWB
+        pages:
+          - {number: 1, name: 要闻, layout: a3-5col-front, modules: [{article: articles/lead.yaml, column: 1,
+             span: 5}]}
+          - {number: 2, name: 综合, layout: a3-5col, modules: [{article: articles/lead.yaml, column: 1, span: 5}]}
+    """)
+    built = build(path)
+    front_l, inner_l = (p.layout for p in built.issue.pages)
+    assert [front_l.column_x(c) for c in range(1, 6)] == [inner_l.column_x(c) for c in range(1, 6)]
+    assert (front_l.grid_top, front_l.pitch, front_l.lines) == (inner_l.grid_top, inner_l.pitch, inner_l.lines)
+    assert [p.module.name for p in built.plans[0].placed][0] == "front-masthead"
+    assert all(p.module.name != "front-masthead" for p in built.plans[1].placed)
+    assert built.plans[0].placed[1].rect[2] == 11 and built.plans[1].placed[0].rect[2] == 1
+    assert [f for f in built.preflight if f.severity == "error"] == []
+    assert sorted(built.page_files) == ["print/YCWB-20241115-01.pdf", "print/YCWB-20241115-02.pdf"]
