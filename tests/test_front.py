@@ -368,3 +368,45 @@ def test_front_and_inner_pages_share_the_grid(project_copy):
     assert built.plans[0].placed[1].rect[2] == 11 and built.plans[1].placed[0].rect[2] == 1
     assert [f for f in built.preflight if f.severity == "error"] == []
     assert sorted(built.page_files) == ["print/YCWB-20241115-01.pdf", "print/YCWB-20241115-02.pdf"]
+
+
+def test_a_layout_nameplate_image(project_copy):
+    """The layout's own nameplate file (a PNG here), placed whole in its slot and kept to its proportions."""
+    from PIL import Image as PILImage
+
+    from paperpress.model import Image
+
+    root = project_copy.parents[2]
+    layout = root / "layouts" / "a3-5col-front.yaml"
+    PILImage.new("RGB", (800, 200), (230, 0, 18)).save(root / "layouts" / "plate.png")
+    layout.write_text(layout.read_text(encoding="utf-8").replace("style: nameplate}",
+                                                                 "style: nameplate, file: plate.png}"),
+                      encoding="utf-8")
+    path = _issue(root, """\
+        pages:
+          - {number: 1, name: 要闻, layout: a3-5col-front, modules: []}
+    """)
+    built = build(path)
+    lay = built.issue.pages[0].layout
+    x0, y0, x1, y1 = _slot_rect(lay, lay.masthead.nameplate)
+    (img,) = [i for i in built.pages[0].items if isinstance(i, Image)]
+    assert x0 <= img.x and img.x + img.w <= x1 and y0 <= img.y and img.y + img.h <= y1
+    assert abs(img.w / img.h - 4) < 0.01 and (img.w == x1 - x0 or img.h == y1 - y0)
+    assert not any(isinstance(r, GlyphRun) and r.text == "榆次晚报" and y0 < r.y <= y1 for r in built.pages[0].items)
+    assert [f for f in built.preflight if f.severity == "error"] == []  # the photo path: CMYK through the profile
+
+
+def test_data_lines_that_do_not_fit_their_slot(project_copy):
+    from paperpress.build import DoesNotFit
+
+    root = project_copy.parents[2]
+    layout = root / "layouts" / "a3-5col-front.yaml"
+    layout.write_text(layout.read_text(encoding="utf-8").replace("data: {column: 1, span: 4, line: 8, lines: 2,",
+                                                                 "data: {column: 1, span: 1, line: 8, lines: 2,"),
+                      encoding="utf-8")
+    path = _issue(root, """\
+        pages:
+          - {number: 1, name: 要闻, layout: a3-5col-front, modules: []}
+    """)
+    with pytest.raises(DoesNotFit, match=r"the masthead's data \(\d lines\) do not fit its 2 line\(s\)"):
+        build(path)
