@@ -67,7 +67,8 @@ def test_unknown_layout(project_copy, tmp_path):
     """An unknown layout name is located and the known ones are listed."""
     edit(project_copy, "layout: broadsheet", "layout: tabloid")
     err = build_fails(project_copy, tmp_path / "out")
-    assert f"{where(project_copy, 'tabloid')}: error: unknown layout 'tabloid' (known: a3-5col, broadsheet" in err
+    assert (f"{where(project_copy, 'tabloid')}: error: unknown layout 'tabloid' (known: a3-5col, a3-5col-front, "
+            "broadsheet") in err
 
 
 def test_unknown_style_and_font(project_copy, tmp_path):

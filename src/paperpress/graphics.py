@@ -51,8 +51,9 @@ def _mul(a: Matrix, b: Matrix) -> Matrix:
 
 
 class _Converter:
-    def __init__(self, fonts: FontBook, layout: Layout, style: Style, x: int, y: int, height: float, scale: float):
-        self.fonts, self.layout, self.style = fonts, layout, style
+    def __init__(self, fonts: FontBook, layout: Layout, style: Style, x: int, y: int, height: float, scale: float,
+                 bold: Style | None = None):
+        self.fonts, self.layout, self.style, self.bold = fonts, layout, style, bold or style
         self.x, self.y, self.h, self.scale = x, y, height, scale
         self.items: list[Item] = []
 
@@ -115,7 +116,9 @@ class _Converter:
         elif isinstance(node, shapes.Polygon):
             self.paint(self.poly(m, list(node.points), True), node)
         elif isinstance(node, shapes.Wedge):
-            self.shape(node.asPolygon(), m)  # a Polygon, or a Path for an annular wedge
+            poly = node.asPolygon()  # a Polygon, or a Path for an annular wedge: without the wedge's paint
+            poly.fillColor, poly.strokeColor, poly.strokeWidth = node.fillColor, node.strokeColor, node.strokeWidth
+            self.shape(poly, m)
         elif isinstance(node, shapes.Path):
             self.path(node, m)
 
@@ -142,8 +145,8 @@ class _Converter:
         if not node.text.strip():
             return
         size = round(float(node.fontSize) * 1000 * self.scale * math.hypot(m[0], m[1]))
-        style = dataclasses.replace(self.style, size=size, leading=size,
-                                    color=cmyk(node.fillColor) or self.style.color)
+        base = self.bold if "Bold" in str(getattr(node, "fontName", "")) else self.style
+        style = dataclasses.replace(base, size=size, leading=size, color=cmyk(node.fillColor) or base.color)
         line = headline_lines(self.fonts, self.layout, node.text, style, 10**9)[0]
         x, y = self.point(m, node.x, node.y)
         anchor = getattr(node, "textAnchor", "start")
@@ -156,10 +159,11 @@ class _Converter:
 
 
 def drawing_items(drawing: shapes.Drawing, fonts: FontBook, layout: Layout, style: Style, x: int, y: int,
-                  scale: float = 1.0) -> list[Item]:
+                  scale: float = 1.0, bold: Style | None = None) -> list[Item]:
     """The drawing's shapes and strings as page items, its top-left corner at (x, y) millipoints.
 
-    Strings are set in `style`'s face at the drawing's font size (times scale)."""
-    cv = _Converter(fonts, layout, style, x, y, float(drawing.height), scale)
+    Strings are set in `style`'s face at the drawing's font size (times scale); strings whose ReportLab
+    font is a bold one (Helvetica-Bold, …) in `bold`'s face when given."""
+    cv = _Converter(fonts, layout, style, x, y, float(drawing.height), scale, bold)
     cv.walk(drawing.expandUserNodes(), IDENTITY)
     return cv.items

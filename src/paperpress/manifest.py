@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 import string
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 
@@ -32,14 +34,18 @@ from .yamlsrc import (
 )
 from .yamlsrc import did_you_mean as _did_you_mean
 
+if TYPE_CHECKING:
+    from .layout.masthead import MastheadSpec
+
 FULL_WIDTH_MARKS = OPENING | CLOSING | MIDDLE
 STYLE_FIELDS = {"font", "size", "leading", "color", "marks-font"}
 LAYOUT_FIELDS = {"name", "trim", "bleed", "margins", "header", "grid", "styles", "linebreak", "colors", "print",
-                 "copyfit"}
+                 "copyfit", "masthead"}
 PRINT_FIELDS = {"pdfx", "output-intent", "ink-limit", "min-ppi", "file-name", "slug"}
 INTENT_FIELDS = {"profile", "condition", "registry", "info"}
 PDFX_VERSIONS = ("PDF/X-4", "PDF/X-1a:2001")
-ISSUE_FIELDS = {"paper", "code", "date", "number", "id", "pages"}
+ISSUE_FIELDS = {"paper", "code", "date", "number", "id", "pages",
+                *("cn", "post-code", "ean13", "addon", "nameplate")}  # the front layout's masthead data
 PAGE_FIELDS = {"number", "name", "layout", "editor", "modules"}
 MODULE_FIELDS = {"article", "head", "figure", "caption", "credit", "column", "span", "line", "lines", "columns",
                  "box", "vertical", "continue",  # continue: the page the article jumps to (转版)
@@ -106,6 +112,7 @@ class Layout:
     punctuation: str = "quanjiao"
     print: PrintSettings = PrintSettings()
     copyfit: tuple[str, ...] | None = None  # the means copyfit may use, in order (None: the default order)
+    masthead: MastheadSpec | None = None  # a front-page layout's masthead (layout/masthead.py)
 
     @property
     def em(self) -> int:
@@ -220,6 +227,13 @@ class Issue:
     date: dt.date
     number: str | None
     pages: tuple[PageSpec, ...]
+    # the masthead's data (a front layout's masthead, or a masthead: module): 国内统一连续出版物号, 邮发代号,
+    # the periodical's EAN-13 (977…) and its 2-digit add-on (default: the last two digits of number:)
+    cn: str | None = None
+    post_code: str | None = None
+    ean13: str | None = None
+    addon: str | None = None
+    nameplate: Path | None = None  # the paper's own nameplate logo (SVG, PNG, JPEG), over the layout's
 
 
 def _length(node: yaml.Node | None, fname: str, problems: Problems, low: str = "0pt", high: str = "2000mm",
@@ -367,6 +381,17 @@ def load_layout(path: Path, fonts: FontBook, problems: Problems) -> Layout | Non
                      f"the type area ({layout.area_w / 2834.6:.1f} × {layout.area_h / 2834.6:.1f} mm at "
                      f"{layout.margin_left / 2834.6:.1f}, {layout.grid_top / 2834.6:.1f} mm) does not fit the trim")
         return None
+    mh_node = get(root, "masthead", required=False)
+    if mh_node is not None:  # a front-page layout
+        from .layout.masthead import check_fits, load_masthead
+
+        masthead = load_masthead(mh_node, path, columns, lines, set(styles), problems)
+        if masthead is None:
+            return None
+        layout = dataclasses.replace(layout, masthead=masthead)
+        check_fits(layout, problems)
+        if len(problems.items) > before:
+            return None
     return layout
 
 
@@ -443,6 +468,7 @@ def load_issue(path: Path, fonts: FontBook, layouts_dir: Path | Sequence[Path], 
     if code is not None and not SAFE_NAME.fullmatch(code):
         problems.add(fname, get(root, "code").start_mark, f"the paper code {code!r} goes into file names: letters, "
                      "digits, '-', '_' and '.' only")
+    front = _front_fields(root, path, problems)
     layouts: dict[str, Layout | None] = {}
     pages = []
     pages_node = get(root, "pages")
@@ -481,6 +507,19 @@ def load_issue(path: Path, fonts: FontBook, layouts_dir: Path | Sequence[Path], 
                     layouts[lname] = load_layout(lpath, fonts, problems)
             layout = layouts[lname]
         modules = []
+        if layout is not None and layout.masthead is not None:  # a front layout: its masthead comes first
+            from .layout.masthead import masthead_module
+
+            if layout.masthead.barcode is not None and front.get("ean13") is None:
+                problems.add(fname, lnode.start_mark, f"the layout '{layout.name}' has a masthead barcode slot: "
+                             "the issue needs ean13: (the periodical's 977… EAN-13)")
+            if layout.masthead.barcode is not None and front.get("ean13") and front.get("addon") is None:
+                from .layout.masthead import addon_for
+
+                if addon_for(number) is None:
+                    problems.add(fname, lnode.start_mark, "the masthead barcode's add-on: give addon: or a number: "
+                                 "with digits (its last two are the add-on)")
+            modules.append(masthead_module(layout))
         for mnode in node_list(get(pnode, "modules"), fname, problems):
             m = _module(mnode, path, layout, problems)
             if m is not None:
@@ -492,9 +531,43 @@ def load_issue(path: Path, fonts: FontBook, layouts_dir: Path | Sequence[Path], 
     _check_jumps(pages, fname, problems)
     if problems or paper is None or date is None:
         return None
-    issue = Issue(issue_id, path, paper, code or issue_id, date, number, tuple(pages))
+    issue = Issue(issue_id, path, paper, code or issue_id, date, number, tuple(pages), **front)
     _check_file_names(issue, root, fname, problems)
     return None if problems else issue
+
+
+def _front_fields(root: yaml.Node, path: Path, problems: Problems) -> dict:
+    """The issue's masthead data: cn:, post-code:, ean13: (check digit verified), addon:, nameplate: (a file)."""
+    fname = str(path)
+    out: dict = {}
+    for key in ("cn", "post-code", "ean13", "addon", "nameplate"):
+        node = node_get(root, key, fname, problems, required=False)
+        if node is None:
+            continue
+        value = node_str(node, fname, problems)
+        if value is None:
+            continue
+        if key == "ean13":
+            from .layout.furniture import FurnitureError, verify_ean13
+
+            try:
+                value = verify_ean13(value)
+            except FurnitureError as e:
+                problems.add(fname, node.start_mark, str(e))
+                continue
+        elif key == "addon" and not (value.isdigit() and len(value) == 2):
+            problems.add(fname, node.start_mark, f"addon: two digits (the EAN-2 add-on), not {value!r}")
+            continue
+        elif key == "nameplate":
+            from .layout.masthead import nameplate_file
+
+            target, why = nameplate_file(path.parent, value)
+            if why:
+                problems.add(fname, node.start_mark, why)
+                continue
+            value = target
+        out[key.replace("-", "_")] = value
+    return out
 
 
 def print_file_name(issue: Issue, page: PageSpec) -> str:
@@ -595,6 +668,13 @@ def _module(node: yaml.Node, issue_path: Path, layout: Layout | None, problems: 
                          f"module outside the grid: columns {col}–{col + span - 1}, lines {first}–{last}"
                          f" (the layout '{layout.name}' has {layout.columns} columns × {layout.lines} lines)")
             return None
+        if furniture is not None and lines is not None:
+            from .layout.furniture import fit_problem
+
+            why = fit_problem(*furniture, span * layout.col_w + (span - 1) * layout.gutter, lines * layout.pitch)
+            if why:
+                problems.add(fname, node.start_mark, why)
+                return None
     jump = _jump(get("continue", False), fname, problems)
     if jump is not None and story is None:
         problems.add(fname, node.start_mark, "only an article continues on another page (continue:)")

@@ -67,6 +67,7 @@ def module_marks(built) -> dict[int, list[Mark]]:  # noqa: ANN001 - a build.Buil
             fit = fits.get(m.story.id) if m.story else None
             if fit is None or fit.status == "fits":
                 continue
+            m = fit.placed.module if fit.placed is not None else m  # the plan's rectangle (auto line:/lines:)
             x = layout.column_x(m.column)
             w = layout.column_x(m.column + m.span - 1) + layout.col_w - x
             y = layout.grid_top + (m.line - 1) * layout.pitch

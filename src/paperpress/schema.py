@@ -68,4 +68,17 @@ def layout() -> dict:
                                       "punctuation": {"enum": ["quanjiao", "kaiming", "banjiao"]}}),
                 "styles": {"type": "object", "additionalProperties": style},
                 "colors": {"type": "object", "additionalProperties": COLOUR},
-                "print": prints}, ("name", "trim", "grid", "styles"))}
+                "print": prints,
+                "masthead": _masthead()}, ("name", "trim", "grid", "styles"))}
+
+
+def _masthead() -> dict:
+    """A front layout's masthead: section (layout/masthead.py): grid rectangles for its parts."""
+    from .layout.masthead import SLOT_FIELDS
+
+    def slot(extra: dict[str, Any], required: tuple[str, ...] = tuple(sorted(SLOT_FIELDS))) -> dict:
+        return _object(SLOT_FIELDS | set(extra), {**{k: WHOLE for k in SLOT_FIELDS}, **extra}, required)
+
+    text = {"type": "string"}
+    return slot({"nameplate": slot({"style": text, "file": text}), "data": slot({"style": text}),
+                 "barcode": slot({}), "rule": FLAG})

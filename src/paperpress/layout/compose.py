@@ -78,6 +78,10 @@ def compose_planned(spec: PageSpec, issue: Issue, fonts: FontBook, built_at: str
 
             if module.furniture[0] == "masthead":
                 place_masthead(page, module, layout, fonts, issue)
+            elif module.furniture[0] == "front-masthead":  # the layout's own masthead (layout/masthead.py)
+                from .masthead import place_front_masthead
+
+                findings += place_front_masthead(page, layout, issue, fonts)
             else:
                 place(page, module, layout, fonts)
         else:
