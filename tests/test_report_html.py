@@ -90,23 +90,17 @@ def test_report_html_renders_in_headless_chromium(sample_build: Path, tmp_path: 
 
 
 
-def test_report_html_draws_the_planned_rectangles(tmp_path: Path) -> None:
-    """Modules the manifest leaves to the planner (no line:, an article without lines:) are drawn where the plan
-    put them, not from the manifest's empty fields."""
-    issue = tmp_path / "issues" / "front"
-    shutil.copytree(ROOT / "issues" / "example-front", issue)
-    manifest = issue / "issue.yaml"
-    text = manifest.read_text(encoding="utf-8")
-    auto = re.sub(r", line: \d+", "", text).replace("span: 4, lines: 6}", "span: 4}")
-    assert "line:" not in auto and auto.count("lines:") == 4  # the furniture keeps its heights
-    manifest.write_text(auto, encoding="utf-8")
-    built = build(manifest)
+def test_report_html_draws_the_planned_rectangles() -> None:
+    """The sample's modules give no line: or lines: (the planner stacks and sizes them): they are drawn
+    where the plan put them, not from the manifest's empty fields."""
+    assert "line:" not in SAMPLE.read_text(encoding="utf-8").split("modules:")[1].replace("lines:", "")
+    built = build(SAMPLE)
     html = built.files["report.html"].decode("utf-8")
     spec, page, plan = built.issue.pages[0], built.pages[0], built.plans[0]
-    assert [p.auto_line for p in plan.placed] == [True] * len(plan.placed)
+    assert all(p.auto_line for p in plan.placed)
     scale, layout = 260 / page.height, spec.layout
     drawn = re.findall(r'<rect x="[\d.]+" y="([\d.]+)" width="[\d.]+" height="([\d.]+)"[^>]*><title>([^<—]+)', html)
-    assert len(drawn) == len(plan.placed) == 5
+    assert len(drawn) == len(plan.placed) == 9
     tops = set()
     for (y, h, name), placed in zip(drawn, plan.placed, strict=True):
         _, _, line, lines = placed.rect
