@@ -104,38 +104,12 @@ def test_the_layout_orders_the_means(sample):
 def test_every_column_of_the_sample_ends_on_its_modules_last_grid_line(tmp_path):
     """From the rendered page, not our report: each body column of each article module has ink on the
     module's last text line (inside the frame for a box) — the composed sample has no empty bottom lines."""
-    import json
-
-    import pypdfium2
-
     from paperpress.build import build, write_atomically
+    from tests.levels import empty_bottom_lines
 
     out = write_atomically(build(SAMPLE), tmp_path / "out")
-    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
     issue, _ = load(SAMPLE)
-    layout = issue.pages[0].layout
-    doc = pypdfium2.PdfDocument(out / "screen" / f"{issue.id}.pdf")
-    img = doc[0].render(scale=2).to_pil().convert("L")
-    px = 2 / 1000  # pixels per millipoint
-    modules = report["pages"][0]["modules"]
-    assert len(modules) == 8
-    for m in modules:
-        assert m["status"] == "fits", m
-        box = m["box"]
-        x0 = layout.column_x(m["column"]) + (layout.em if box else 0)
-        width = layout.column_x(m["column"] + m["span"] - 1) + layout.col_w - layout.column_x(m["column"])
-        width -= 2 * layout.em if box else 0
-        cols = m["body_columns"]
-        chars = (width // layout.em - (cols - 1) * layout.gutter_chars) // cols
-        measure = chars * layout.em
-        gap = (width - cols * measure) // max(cols - 1, 1)
-        last = m["line"] + m["lines"] - 1 - (1 if box else 0)
-        top = layout.grid_top + (last - 1) * layout.pitch
-        for c in range(cols):
-            left = x0 + c * (measure + gap)
-            crop = img.crop((int(left * px), int(top * px), int((left + measure // 3) * px),
-                             int((top + layout.pitch) * px)))
-            assert crop.getextrema()[0] < 100, f"{m['article']}: body column {c + 1} empty on line {last}"
+    assert empty_bottom_lines(out, issue) == []
 
 
 def test_long_copy_takes_the_means_in_reverse_before_it_is_overset(sample):
