@@ -9,7 +9,9 @@ from ..fonts import FontBook
 from ..linebreak.breaker import Line
 from ..manifest import Layout, Style
 from ..stories import Story
+from .flow import flow, slots_used
 from .grid import Grid
+from .table import set_table
 from .text import headline_lines, set_text
 
 
@@ -33,6 +35,16 @@ class Measured:
     head_of: list[int] = field(default_factory=list)  # which headline part each headline line is (for tags)
     para_of: list[int] = field(default_factory=list)  # which paragraph each body line is (for tags)
     flush_right: dict[int, int] = field(default_factory=dict)  # body line index → shift of a 落款 line
+    keep: set[int] = field(default_factory=set)  # body lines that never end a column (subheads, table rows)
+    repeat: dict[int, tuple[int, ...]] = field(default_factory=dict)  # table body line → its header's lines
+
+    def flow(self, per_col: int) -> list[tuple[int, int, int, bool]]:
+        """(body line, column, row, repeated header) of every body line in columns of per_col rows."""
+        return flow(len(self.body), per_col, self.keep, self.repeat)
+
+    def slots_needed(self, per_col: int) -> int:
+        """Grid lines the body takes in columns of per_col rows (kept blocks and repeated headers counted)."""
+        return slots_used(self.flow(per_col), per_col)
 
     @property
     def top_lines(self) -> int:
@@ -41,7 +53,8 @@ class Measured:
 
     def body_rows(self, rows: int | None = None) -> int:
         """Lines per body column, balanced (lengthened to avoid a widow) within rows when given."""
-        return lines_per_column(self.body, self.cols, rows if rows is not None else len(self.body) + 1)
+        return lines_per_column(self.body, self.cols, rows if rows is not None else len(self.body) + 1,
+                                self.keep, self.repeat)
 
     @property
     def lines_needed(self) -> int:
@@ -97,7 +110,23 @@ def measure_story(story: Story, span: int, body_columns: int, box: bool, vertica
     ends: list[int] = []
     para_of: list[int] = []
     flush_right: dict[int, int] = {}
+    keep: set[int] = set()
+    repeat: dict[int, tuple[int, ...]] = {}
     for i, para in enumerate(story.paragraphs):
+        if para.table is not None:  # a table: one body line per grid line of it (layout/table.py)
+            where = f"{para.source.file}:{para.source.line}"
+            tlines, n_head = set_table(para.table, fonts, layout, body_style, runin, meas)
+            start = len(body)
+            head = tuple(range(start, start + n_head))
+            for j, tline in enumerate(tlines):
+                if j < n_head or not tline.row_end:
+                    keep.add(start + j)  # a row's lines stay together; the header keeps with the first row
+                if j >= n_head and head:
+                    repeat[start + j] = head
+                body.append((tline, False, where))
+                para_of.append(i)
+            ends.append(len(body))
+            continue
         runs = [(r.text, runin if r.bold else body_style) for r in para.runs]
         label = story.dateline if story.kind != "editors-note" else "编者按"
         if i == 0 and label:
@@ -109,21 +138,32 @@ def measure_story(story: Story, span: int, body_columns: int, box: bool, vertica
         for j, line in enumerate(setp.lines):
             if kind == "closing":
                 flush_right[len(body)] = meas - line.used
+            if kind == "subhead":
+                keep.add(len(body))  # a 小标题 never ends a column: it keeps with the line after it
             body.append((line, j == 0 and not special, where))
             para_of.append(i)
         ends.append(len(body))
     return Measured(width, frame, heads, vertical_parts, bands, byline, byline_rows, cols, chars, meas, col_gap,
-                    body, ends, head_of, para_of, flush_right)
+                    body, ends, head_of, para_of, flush_right, keep, repeat)
 
 
-def lines_per_column(lines: list[tuple[Line, bool, str]], cols: int, rows: int) -> int:
+def lines_per_column(lines: list[tuple[Line, bool, str]], cols: int, rows: int, keep: set[int] | None = None,
+                     repeat: dict[int, tuple[int, ...]] | None = None) -> int:
     """Balanced columns, lengthened by a line or more where that keeps a paragraph's last line from
-    standing alone at the top of a column (a widow); the balanced height when nothing avoids it."""
+    standing alone at the top of a column (a widow) or where kept blocks (subheads, table rows) and
+    repeated table headers need it; the balanced height when nothing avoids a widow."""
     n = len(lines)
+    kept = keep or set()  # a subhead opening a column is where it belongs, not a widow
     balanced = min(rows, max(1, -(-n // cols)))
+    fallback = None
     for per_col in range(balanced, rows + 1):
-        widows = any(k % per_col == 0 and k >= per_col and lines[k][0].final and not lines[k][1]
-                     for k in range(min(n, per_col * cols)))
+        slots = flow(n, per_col, kept, repeat)
+        if slots and slots[-1][1] >= cols:
+            continue  # does not fit the columns at this height
+        widows = any(r == 0 and c > 0 and lines[k][0].final and not lines[k][1] and not rep and k not in kept
+                     for k, c, r, rep in slots)
         if not widows:
             return per_col
-    return balanced
+        if fallback is None:
+            fallback = per_col
+    return fallback if fallback is not None else balanced
