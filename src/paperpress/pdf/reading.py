@@ -13,6 +13,15 @@ def _runs(para) -> str:  # type: ignore[no-untyped-def]
     return "".join(f"<strong>{escape(r.text)}</strong>" if r.bold else escape(r.text) for r in para.runs)
 
 
+def _table(table) -> str:  # type: ignore[no-untyped-def]
+    """A table paragraph as an HTML table (its header row as th)."""
+    rows = []
+    if table.header:
+        rows.append("<tr>" + "".join(f"<th>{escape(c)}</th>" for c in table.header) + "</tr>")
+    rows += ["<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>" for row in table.rows]
+    return "<table>" + "".join(rows) + "</table>"
+
+
 def html(issue, fonts: FontBook) -> str:  # type: ignore[no-untyped-def]
     layout = issue.pages[0].layout
     body_font = fonts[layout.style("body").font]
@@ -40,6 +49,9 @@ def html(issue, fonts: FontBook) -> str:  # type: ignore[no-untyped-def]
                     parts.append(f'<p class="byline">{escape(story.byline)}</p>')
                 label = story.dateline if story.kind != "editors-note" else "编者按"
                 for i, para in enumerate(story.paragraphs):
+                    if getattr(para, "table", None) is not None:
+                        parts.append(_table(para.table))
+                        continue
                     lead = f"<strong>{escape(label)}</strong>\u3000" if i == 0 and label else ""
                     parts.append(f"<p>{lead}{_runs(para)}</p>")
                 parts.append("</article>")
