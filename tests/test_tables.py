@@ -291,3 +291,40 @@ def test_the_reading_edition_carries_the_table_as_a_table():
     assert [th.firstChild.data for th in tables[0].getElementsByTagName("th")] == ["公司", "上市日期", "保荐机构",
                                                                                   "募资（亿元）"]
     assert len(tables[0].getElementsByTagName("tr")) == 1 + len(_csv_rows()) - 1
+
+
+def test_csv_cells_are_normalised_and_located_at_their_row_and_column(messy):
+    built, _ = messy
+    found = {"tests/data/messy/" + t.where.split("/messy/")[1]: t.message for t in built.typography
+             if t.rule == "normalised" and ".csv" in t.where}
+    lines = CSV.read_text(encoding="utf-8").splitlines()
+    row = next(i for i, ln in enumerate(lines) if ln.startswith("蓝海 生物")) + 1
+    assert found[f"tests/data/messy/articles/listings.csv:{row}:3"] == "' ' → ''"
+    row = next(i for i, ln in enumerate(lines) if "(筹)" in ln) + 1
+    col = lines[row - 1].index("(筹)") + 1
+    assert found[f"tests/data/messy/articles/listings.csv:{row}:{col}"] == "'(' → '（'"
+    header_col = lines[0].index("(亿元)") + 1  # the header: 募资(亿元)
+    assert found[f"tests/data/messy/articles/listings.csv:1:{header_col}"] == "'(' → '（'"
+
+
+def test_layout_table_setting(tmp_path):
+    import shutil
+
+    from paperpress.build import load
+    from paperpress.errors import InputError
+
+    root = tmp_path / "proj"
+    shutil.copytree(MESSY.parent, root / "messy")
+    (root / "layouts").mkdir()
+    layout = (Path(__file__).parent.parent / "layouts" / "broadsheet.yaml").read_text(encoding="utf-8")
+    assert "table:" in layout and "rule: 0.25pt" in layout  # the bundled layouts carry the setting
+    (root / "layouts" / "broadsheet.yaml").write_text(layout.replace("rule: 0.25pt", "rule: 0pt")
+                                                      .replace("header-rule: 0.75pt", "header-rule: 1pt"),
+                                                      encoding="utf-8")
+    issue, _ = load(root / "messy" / "issue.yaml")
+    ts = issue.pages[0].layout.table
+    assert (ts.rule, ts.header_rule, ts.gap) == (0, 1000, 1)
+    (root / "layouts" / "broadsheet.yaml").write_text(layout.replace("gap: 1 ", "gaps: 1 "), encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        load(root / "messy" / "issue.yaml")
+    assert "unknown field 'gaps' in table" in str(err.value)

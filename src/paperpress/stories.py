@@ -186,12 +186,22 @@ def _table(value: yaml.Node, path: Path, problems: Problems, fix) -> Para | None
         if text is None:
             return None
         first_is_header = node_flag(header_node, fname, problems, default=True)
-        for n, record in enumerate(csv.reader(io.StringIO(text))):
+        raw_lines = text.splitlines()
+        reader = csv.reader(io.StringIO(text))
+        for record in reader:
             if not any(c.strip() for c in record):
                 continue
-            line = n + 1  # the reader's row; a quoted cell with a line break is located at its row's start
+            line = reader.line_num  # the record's last line: its only one unless a quoted cell spans lines
+            raw = raw_lines[line - 1] if line <= len(raw_lines) else ""
             rows.append([c.strip() for c in record])
-            sources.append([Source(str(target), line, 1, False) for _ in record])
+            if raw.split(",") == record:  # no quoting: every cell's column is known exactly
+                starts = [0]
+                for cell in record[:-1]:
+                    starts.append(starts[-1] + len(cell) + 1)
+                sources.append([Source(str(target), line, 1 + st + len(c) - len(c.lstrip()), True)
+                                for st, c in zip(starts, record, strict=True)])
+            else:
+                sources.append([Source(str(target), line, 1, False) for _ in record])
         if first_is_header and rows:
             header = rows.pop(0)  # its sources stay first, as for a YAML header
         where_rows = csv_node
