@@ -328,3 +328,26 @@ def test_layout_table_setting(tmp_path):
     with pytest.raises(InputError) as err:
         load(root / "messy" / "issue.yaml")
     assert "unknown field 'gaps' in table" in str(err.value)
+
+
+def test_plan_and_composition_agree_on_how_a_table_article_fits(messy, tmp_path):
+    """The plan counts a table's repeated header and a moved subhead's empty row, as composition does."""
+    import shutil
+
+    from paperpress.build import build
+
+    built, _ = messy
+    for fit in built.fits:
+        assert fit.placed is not None and fit.placed.status == fit.status, (fit.article, fit.status)
+    # one line fewer: the listings article would fit by plain line count (48 lines in 48) but not with its header
+    # repeated in column 2 and the subhead's empty row — both stages call it overset
+    shutil.copytree(MESSY.parent, tmp_path / "messy")
+    issue_file = tmp_path / "messy" / "issue.yaml"
+    issue_file.write_text(issue_file.read_text(encoding="utf-8").replace("line: 11, lines: 28, columns: 2",
+                                                                         "line: 11, lines: 27, columns: 2"),
+                          encoding="utf-8")
+    shrunk = build(issue_file, allow_overset=True)
+    fit = next(f for f in shrunk.fits if f.article == "listings")
+    assert fit.status == fit.placed.status == "overset"
+    ms = fit.placed.measured
+    assert len(ms.body) <= fit.lines_available < fit.lines_needed
