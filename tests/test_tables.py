@@ -104,6 +104,13 @@ def _right_edge(run: GlyphRun, fonts) -> float:  # type: ignore[no-untyped-def]
     return run.x + last.x + face.hb_font.get_glyph_h_advance(last.gid) * run.size / face.upem
 
 
+def _ink_right(run: GlyphRun, fonts) -> float:  # type: ignore[no-untyped-def]
+    face = fonts[run.font]
+    last = run.glyphs[-1]
+    ext = face.hb_font.get_glyph_extents(last.gid)
+    return run.x + last.x + (ext.x_bearing + ext.width) * run.size / face.upem
+
+
 def test_table_numbers_are_right_aligned_and_words_left_aligned(messy):
     from paperpress.build import load
 
@@ -126,6 +133,10 @@ def test_table_numbers_are_right_aligned_and_words_left_aligned(messy):
         assert max(rights) - min(rights) <= 20, rights  # one right edge (20 millipoints: rounding)
         assert len({r.x for r in numbers}) > 1  # so not flush left: 5.70 and 1,234.50 start apart
         assert len({r.x for r in names}) == 1, sorted((r.x, r.text) for r in names)  # names flush left
+        # nothing of the table reaches past its body column (the ink: a closing mark's blank half at the
+        # end of 募资（亿元） is compressed away, as at any line end)
+        assert all(_ink_right(r, fonts) <= left + measure + 1 for r in column if r.size == layout.body.size)
+        assert max(_right_edge(r, fonts) for r in column) > left + measure - layout.em  # it spans the measure
 
 
 def test_table_from_yaml_rows_normalised_and_located(tmp_path):
