@@ -11,7 +11,7 @@ from ..manifest import Layout, Style
 from ..stories import Story
 from .flow import flow, slots_used
 from .grid import Grid
-from .table import set_table
+from .table import table_body
 from .text import headline_lines, set_text
 
 
@@ -114,17 +114,9 @@ def measure_story(story: Story, span: int, body_columns: int, box: bool, vertica
     repeat: dict[int, tuple[int, ...]] = {}
     for i, para in enumerate(story.paragraphs):
         if para.table is not None:  # a table: one body line per grid line of it (layout/table.py)
-            where = f"{para.source.file}:{para.source.line}"
-            tlines, n_head = set_table(para.table, fonts, layout, body_style, runin, meas)
-            start = len(body)
-            head = tuple(range(start, start + n_head))
-            for j, tline in enumerate(tlines):
-                if j < n_head or not tline.row_end:
-                    keep.add(start + j)  # a row's lines stay together; the header keeps with the first row
-                if j >= n_head and head:
-                    repeat[start + j] = head
-                body.append((tline, False, where))
-                para_of.append(i)
+            tlines = table_body(para.table, fonts, layout, body_style, runin, meas, len(body), keep, repeat)
+            body += [(t, False, f"{para.source.file}:{para.source.line}") for t in tlines]
+            para_of += [i] * len(tlines)
             ends.append(len(body))
             continue
         runs = [(r.text, runin if r.bold else body_style) for r in para.runs]

@@ -125,6 +125,21 @@ def set_table(table: Table, fonts: FontBook, layout: Layout, body: Style, header
     return out, header_lines
 
 
+def table_body(table: Table, fonts: FontBook, layout: Layout, body: Style, header_style: Style, measure: int,
+               start: int, keep: set[int], repeat: dict[int, tuple[int, ...]]) -> list[TableLine]:
+    """The table's lines for a body whose next line index is start; marks in keep the lines that must not end
+    a column (a row's lines stay together, the header keeps with the first row) and in repeat, for each body
+    row line, the header lines to set again at the top of a column the table continues in (layout/flow.py)."""
+    lines, n_head = set_table(table, fonts, layout, body, header_style, measure)
+    head = tuple(range(start, start + n_head))
+    for j, line in enumerate(lines):
+        if j < n_head or not line.row_end:
+            keep.add(start + j)
+        if j >= n_head and head:
+            repeat[start + j] = head
+    return lines
+
+
 def place_table_line(page: Page, line: TableLine, x: int, band_top: int, baseline: int, layout: Layout,
                      body: Style, header_style: Style, tag: tuple[str, str, int] | None) -> None:
     """Draw one table line at a body column's left edge x on the grid line whose band starts at band_top."""
