@@ -268,7 +268,7 @@ def test_screen_photos_are_150ppi_jpeg_print_untouched(project_copy, tmp_path):
                         alts.append(str(k.Alt))
                     walk(k)
         walk(pdf.Root.StructTreeRoot.K)
-        assert alts == ["环保小卫士巡河（本报记者 摄）"]
+        assert alts == ["环保小卫士巡河（本报记者\u3000摄）"]  # a credit's name space: the ideographic space
     with pikepdf.open(out / "print" / "TYRB-20241115-05.pdf") as pdf:
         (image,) = [v for v in pdf.pages[0].Resources.XObject.values() if v.Subtype == "/Image"]
         assert int(image.Width) > 1000 and str(image.Filter) == "/FlateDecode"

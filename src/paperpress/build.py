@@ -175,6 +175,7 @@ def build(issue_path: Path, project: Project | None = None, pdfx: str | None = N
     built = Built(issue, pages, fits, findings, typography=typography.check(pages, stories, fonts, rule_sets),
                   plans=plans)
     built.typography += placeholders(stories)
+    built.typography += typography.module_normalisations(m for spec in issue.pages for m in spec.modules)
     built.misfits = misfits(issue, fits, findings)
     if built.misfits and not allow_overset:
         raise DoesNotFit(built.misfits)

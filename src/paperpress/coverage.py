@@ -17,7 +17,8 @@ def story_styles(story: Story, layout: Layout) -> dict[str, Style]:
     pick = layout.part_style
     return {"kicker": pick(story.kind, "kicker"), "title": pick(story.kind, "title"),
             "subtitle": pick(story.kind, "subtitle"), "jump-title": pick(story.kind, "title"),
-            "byline": layout.style("byline"), "dateline": runin, "paragraph": body, "runin": runin}
+            "byline": layout.style("byline"), "dateline": runin, "paragraph": body, "runin": runin,
+            "table": body, "table-header": runin}
 
 
 def _check(text: str, style: Style, fonts: FontBook, src: Source | None, fname: str, what: str,

@@ -19,7 +19,7 @@ from .linebreak.breaker import HOUSE_STYLES
 from .linebreak.rules_zh import CLOSING, MIDDLE, OPENING
 from .model import BLACK, CMYK
 from .resources import profile_candidates
-from .stories import Story, load_story
+from .stories import Normalisation, Story, _source, load_story, normalised
 from .units import parse_length
 from .yamlsrc import (
     check_keys,
@@ -40,7 +40,8 @@ if TYPE_CHECKING:
 FULL_WIDTH_MARKS = OPENING | CLOSING | MIDDLE
 STYLE_FIELDS = {"font", "size", "leading", "color", "marks-font"}
 LAYOUT_FIELDS = {"name", "trim", "bleed", "margins", "header", "grid", "styles", "linebreak", "colors", "print",
-                 "copyfit", "masthead"}
+                 "copyfit", "masthead", "table"}
+TABLE_STYLE_FIELDS = {"rule", "header-rule", "color", "gap"}
 PRINT_FIELDS = {"pdfx", "output-intent", "ink-limit", "min-ppi", "file-name", "slug"}
 INTENT_FIELDS = {"profile", "condition", "registry", "info"}
 PDFX_VERSIONS = ("PDF/X-4", "PDF/X-1a:2001")
@@ -50,6 +51,7 @@ PAGE_FIELDS = {"number", "name", "layout", "editor", "modules"}
 MODULE_FIELDS = {"article", "head", "figure", "caption", "credit", "column", "span", "line", "lines", "columns",
                  "box", "vertical", "continue",  # continue: the page the article jumps to (转版)
                  *("barcode", "qr", "chart", "masthead")}  # front-page furniture
+MODULE_FIELDS |= {"normalize"}  # false: the caption, credit or head is set as written
 # styles every layout must define: what the typesetter asks for by name
 REQUIRED_STYLES = ("body", "runin", "kicker", "title", "subtitle", "byline", "note", "note-label", "head",
                    "caption", "folio-paper", "folio-page", "folio-info")
@@ -90,6 +92,17 @@ class PrintSettings:
 
 
 @dataclass(frozen=True)
+class TableStyle:
+    """How a layout sets tables (`table:` paragraphs): the header row in the run-in style, rules between
+    rows, heavier rules above and under the header and under the last row."""
+
+    rule: int = 250  # between body rows (0: none), millipoints
+    header_rule: int = 750  # above and under the header row, and under the table's last row
+    color: CMYK = BLACK
+    gap: int = 1  # characters at least between two columns
+
+
+@dataclass(frozen=True)
 class Layout:
     name: str
     path: Path
@@ -113,6 +126,7 @@ class Layout:
     print: PrintSettings = PrintSettings()
     copyfit: tuple[str, ...] | None = None  # the means copyfit may use, in order (None: the default order)
     masthead: MastheadSpec | None = None  # a front-page layout's masthead (layout/masthead.py)
+    table: TableStyle = TableStyle()
 
     @property
     def em(self) -> int:
@@ -173,6 +187,7 @@ class Module:
     auto_columns: bool = False  # no `columns:` given: copyfit may set fewer body columns than the span
     jump: Jump | None = None  # the article continues on another page
     cont: Continuation | None = None  # this module carries the rest of an article cut on another page
+    normalisations: tuple[Normalisation, ...] = ()  # what normalisation changed in the caption, credit or head
 
     @property
     def name(self) -> str:
@@ -369,13 +384,14 @@ def load_layout(path: Path, fonts: FontBook, problems: Problems) -> Layout | Non
         for n, means in zip(node_list(cf_node, fname, problems), copyfit, strict=True):
             if means not in known:
                 problems.add(fname, n.start_mark, f"unknown copyfit means {means!r} (known: {', '.join(known)})")
+    table = _table_style(get(root, "table", required=False), fname, problems, colors)
     if len(problems.items) > before or None in (trim_w, trim_h, bleed, m_top, m_left, header_h, columns, chars,
                                                  gutter, lines) or body is None:
         return None
     name = node_str(get(root, "name", required=False), fname, problems) or path.stem
     layout = Layout(name, path, trim_w, trim_h, bleed, m_top, m_left, header_h, columns, chars, gutter, lines,
                     body, styles, rules, max_stretch, latin_gap, colors, print=print_settings,
-                    punctuation=punctuation, copyfit=copyfit)
+                    punctuation=punctuation, copyfit=copyfit, table=table)
     if layout.margin_left + layout.area_w > layout.trim_w or layout.grid_top + layout.area_h > layout.trim_h:
         problems.add(fname, grid.start_mark,
                      f"the type area ({layout.area_w / 2834.6:.1f} × {layout.area_h / 2834.6:.1f} mm at "
@@ -393,6 +409,21 @@ def load_layout(path: Path, fonts: FontBook, problems: Problems) -> Layout | Non
         if len(problems.items) > before:
             return None
     return layout
+
+
+def _table_style(node: yaml.Node | None, fname: str, problems: Problems, colors: dict[str, CMYK]) -> TableStyle:
+    """The layout's table: section (every field optional)."""
+    default = TableStyle()
+    if node is None:
+        return default
+    check_keys(node, TABLE_STYLE_FIELDS, fname, problems, "table")
+    rule = _length(node_get(node, "rule", fname, problems), fname, problems, "0pt", "3pt", "a table rule")
+    header_rule = _length(node_get(node, "header-rule", fname, problems), fname, problems, "0pt", "3pt",
+                          "a table rule")
+    color = _color(node_get(node, "color", fname, problems), fname, problems, colors)
+    gap = node_int(node_get(node, "gap", fname, problems), fname, problems, 1, 10)
+    return TableStyle(default.rule if rule is None else rule, default.header_rule if header_rule is None else
+                      header_rule, color or default.color, gap or default.gap)
 
 
 def _print_settings(node: yaml.Node | None, path: Path, problems: Problems) -> PrintSettings:
@@ -638,9 +669,19 @@ def _module(node: yaml.Node, issue_path: Path, layout: Layout | None, problems: 
     if figure is not None and (why := image_problem(figure)) is not None:
         problems.add(fname, fig_node.start_mark, f"image file {figure.name}: {why}")
         figure = None
-    caption = node_str(get("caption", False), fname, problems)
-    credit = node_str(get("credit", False), fname, problems)
-    head = node_str(head_node, fname, problems)
+    # captions, credits and column heads are normalised like body text (normalize: false on the module: not)
+    enabled = node_flag(get("normalize", False), fname, problems, default=True)
+    changes: list[Normalisation] = []
+
+    def text_of(n: yaml.Node | None, names: bool = False) -> str | None:
+        text = node_str(n, fname, problems)
+        if text is None or n is None or not enabled:
+            return text
+        return normalised(text, _source(fname, n), changes, names)
+
+    caption = text_of(get("caption", False))
+    credit = text_of(get("credit", False), names=True)
+    head = text_of(head_node)
     col = node_int(get("column"), fname, problems, 1)
     span = node_int(get("span"), fname, problems, 1)
     line_node, lines_node = get("line", False), get("lines", False)
@@ -683,7 +724,7 @@ def _module(node: yaml.Node, issue_path: Path, layout: Layout | None, problems: 
         return None
     where = (fname, node.start_mark.line + 1, node.start_mark.column + 1)
     return Module(story, head, figure, caption, credit, col, span, line, lines, body_cols or span, box, where,
-                  vertical, furniture, auto_columns=body_cols is None, jump=jump)
+                  vertical, furniture, auto_columns=body_cols is None, jump=jump, normalisations=tuple(changes))
 
 
 def _jump(node: yaml.Node | None, fname: str, problems: Problems) -> Jump | None:

@@ -24,8 +24,11 @@ def _chinese(ch: str | None) -> bool:
     return ch is not None and (is_han(ch) or ch in OPENING or ch in CLOSING)
 
 
-def normalize(text: str) -> tuple[str, list[Change]]:
-    """Full-width marks where a neighbour is Chinese; straight quotes curled where the text is Chinese."""
+def normalize(text: str, names: bool = False) -> tuple[str, list[Change]]:
+    """Full-width marks where a neighbour is Chinese; straight quotes curled where the text is Chinese.
+
+    names: the text is a byline or credit (记者 张三 李四 摄), where a space between Han characters separates
+    names: it becomes one ideographic space (U+3000, the house form) instead of being removed."""
     out = list(text)
     changes: list[Change] = []
 
@@ -64,7 +67,7 @@ def normalize(text: str) -> tuple[str, list[Change]]:
                 open_next = not open_next
                 changes.append(Change(i, ch, out[i]))
     changes += _pair_brackets(out)
-    changes += _stray_spaces(out)
+    changes += _stray_spaces(out, names)
     return "".join(out), sorted(changes, key=lambda c: c.index)
 
 
@@ -92,7 +95,7 @@ def _pair_brackets(out: list[str]) -> list[Change]:
     return changes
 
 
-def _stray_spaces(out: list[str]) -> list[Change]:
+def _stray_spaces(out: list[str], names: bool = False) -> list[Change]:
     """ASCII spaces between Chinese characters, or before a Chinese closing mark, are removed (原油 期货 →
     原油期货; 高峰 。 → 高峰。), and so are spaces between Han and a number, Latin word or slash (下降 15% →
     下降15%, 元 / 股 → 元/股): the layout's latin-gap sets that gap, the same everywhere (clreq 3.2.3).
@@ -109,7 +112,12 @@ def _stray_spaces(out: list[str]) -> list[Change]:
             j += 1
         before = out[i - 1] if i > 0 else None
         after = out[j] if j < n else None
-        if after is not None and before is not None and (after in CLOSING or (_chinese(before) and _chinese(after))
+        if names and before is not None and after is not None and is_han(before) and is_han(after):
+            changes.append(Change(i, " " * (j - i), "\u3000"))
+            out[i] = "\u3000"
+            for k in range(i + 1, j):
+                out[k] = ""
+        elif after is not None and before is not None and (after in CLOSING or (_chinese(before) and _chinese(after))
                                                          or _han_latin(before, after) or _han_latin(after, before)):
             for k in range(i, j):
                 changes.append(Change(k, " ", ""))

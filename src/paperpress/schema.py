@@ -12,6 +12,11 @@ LENGTH = {"type": "string", "pattern": r"^\s*[0-9.]+\s*(pt|mm|cm|in)\s*$"}
 COLOUR = {"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "number"}, "minItems": 4, "maxItems": 4}]}
 FLAG = {"type": "boolean"}
 WHOLE = {"type": "integer", "minimum": 0}
+CELL = {"type": ["string", "number", "null"]}
+ROWS = {"type": "array", "items": {"type": "array", "items": CELL}, "minItems": 1}
+TABLE = {"anyOf": [ROWS, {"type": "object", "additionalProperties": False,
+                          "properties": {"header": {"anyOf": [FLAG, {"type": "array", "items": CELL}]},
+                                         "rows": ROWS, "csv": {"type": "string"}}}]}
 
 
 def _object(fields: set[str] | tuple[str, ...], types: dict[str, Any], required: tuple[str, ...] = ()) -> dict:
@@ -28,7 +33,8 @@ def article() -> dict:
                                            "type": "object", "additionalProperties": False,
                                            "minProperties": 1, "maxProperties": 1,
                                            "properties": {"subhead": text,
-                                                          "closing": {"type": "array", "items": text}}}]},
+                                                          "closing": {"type": "array", "items": text},
+                                                          "table": TABLE}}]},
                                            "minItems": 1},
                                        **{f: text for f in (*stories.TEXT_FIELDS, "jump-title")}},
                     ("kind", "paragraphs"))}
@@ -36,7 +42,7 @@ def article() -> dict:
 
 def issue() -> dict:
     module = _object(manifest.MODULE_FIELDS, {"column": WHOLE, "span": WHOLE, "line": WHOLE, "lines": WHOLE,
-                                              "columns": WHOLE, "box": FLAG, "vertical": FLAG,
+                                              "columns": WHOLE, "box": FLAG, "vertical": FLAG, "normalize": FLAG,
                                               "article": {"type": "string"}, "figure": {"type": "string"},
                                               "continue": _object(manifest.JUMP_FIELDS, {
                                                   k: WHOLE for k in manifest.JUMP_FIELDS}, ("page",))})
@@ -69,7 +75,10 @@ def layout() -> dict:
                 "styles": {"type": "object", "additionalProperties": style},
                 "colors": {"type": "object", "additionalProperties": COLOUR},
                 "print": prints,
-                "masthead": _masthead()}, ("name", "trim", "grid", "styles"))}
+                "masthead": _masthead(),
+                "table": _object(manifest.TABLE_STYLE_FIELDS, {"rule": LENGTH, "header-rule": LENGTH,
+                                                               "color": COLOUR, "gap": WHOLE})},
+                ("name", "trim", "grid", "styles"))}
 
 
 def _masthead() -> dict:

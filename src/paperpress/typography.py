@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import pairwise
+from typing import TYPE_CHECKING
 
 from .fonts import FontBook
 from .linebreak.breaker import UNJUSTIFIABLE
 from .linebreak.rules_zh import CLOSING, OPENING, RULE_SETS, is_han, is_latin
 from .model import GlyphRun, LineInfo, Page
 from .stories import Story
+
+if TYPE_CHECKING:
+    from .manifest import Module
 
 FLUSH_TOLERANCE = 500  # 0.5 pt, in millipoints
 LOOSEST_SHOWN = 3
@@ -48,6 +53,12 @@ def check(pages: list[Page], stories: list[Story], fonts: FontBook, rules: list[
             out.append(TypoFinding("info", story.id, f"{n.file}:{n.line}:{n.column}", "normalised",
                                    f"'{n.old}' → '{n.new}'"))
     return out
+
+
+def module_normalisations(modules: Iterable[Module]) -> list[TypoFinding]:
+    """What normalisation changed in the manifest's captions, credits and column heads, located."""
+    return [TypoFinding("info", m.name, f"{n.file}:{n.line}:{n.column}", "normalised", f"'{n.old}' → '{n.new}'")
+            for m in modules for n in m.normalisations]
 
 
 def _lines(article: str, lines: list[LineInfo], cannot_start: frozenset[str],

@@ -11,11 +11,13 @@ from ..model import Bookmark, LineInfo, Link, Page, Rect, Rule
 from ..stories import Story
 from ..units import pt
 from .figures import _figure
+from .flow import slots_used
 from .folio import WEEKDAYS, _folio, _slug
 from .grid import ASCENT, Finding, Grid, _put, centred_baseline
 from .heads import _column_head, _vertical_text
 from .measure import JUMP_BACK, JUMP_MARK, Measured, measure_story, styles_for
 from .plan import Placed, Plan, plan_page
+from .table import TableLine, place_table_line
 
 __all__ = ["ASCENT", "WEEKDAYS", "Finding", "Fit", "Grid", "centred_baseline", "compose_page"]
 
@@ -169,9 +171,16 @@ def _article(page: Page, spec: PageSpec, module: Module, layout: Layout, fonts: 
     if module.box:  # a short boxed item sits in the middle of its box, still on the grid
         line_no += (rows - per_col) // 2
     overflowing = 0
-    for k, (line, first_of_para, where) in enumerate(lines[: per_col * cols]):
-        c, r = divmod(k, per_col)
+    slots = m.flow(per_col)  # kept subheads and table rows, repeated table headers (layout/flow.py)
+    for k, c, r, repeated in slots:
+        if c >= cols:
+            break
+        line, first_of_para, where = lines[k]
         cx = x0 + c * (measure + col_gap)
+        if isinstance(line, TableLine):
+            place_table_line(page, line, cx, grid.band_top(line_no + r), grid.baseline(line_no + r), layout,
+                             body_style, runin, tag=None if repeated else (story.id, "P", para_of[k]))
+            continue
         indent = 2 * em if first_of_para else flush_right.get(k, 0)
         base = grid.baseline(line_no + r)
         _put(page, line, cx + indent, base, body_style, runin, tag=(story.id, "P", para_of[k]))
@@ -182,13 +191,13 @@ def _article(page: Page, spec: PageSpec, module: Module, layout: Layout, fonts: 
         start = cx + indent + min((g.x for _, _, gs in line.glyphs for g in gs[:1]), default=0)
         if line.used > line.width:
             overflowing += 1
-        widow = r == 0 and c > 0 and line.final and not first_of_para
+        widow = r == 0 and c > 0 and line.final and not first_of_para and k not in m.keep
         page.lines.append(LineInfo(story.id, cx, cx + measure, base, start, cx + indent + line.used,
                                    line.final, line.text, line.ratio, where, widow))
     return Fit(story.id, spec.number,
                f"columns {module.column}–{module.column + module.span - 1}, "
                f"lines {module.line}–{module.line + module.lines - 1}",
-               capacity, len(lines), m.chars, overflowing)
+               capacity, slots_used(slots, per_col), m.chars, overflowing)
 
 
 def _first_words(story: Story) -> str:

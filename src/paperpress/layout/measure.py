@@ -9,7 +9,9 @@ from ..fonts import FontBook
 from ..linebreak.breaker import Line, Paragraph
 from ..manifest import Continuation, Layout, Style
 from ..stories import Story
+from .flow import flow, slots_used
 from .grid import Grid
+from .table import table_body
 from .text import headline_lines, set_text
 
 
@@ -34,6 +36,16 @@ class Measured:
     para_of: list[int] = field(default_factory=list)  # which paragraph each body line is (for tags)
     flush_right: dict[int, int] = field(default_factory=dict)  # body line index → shift of a 落款 line
     char_at: list[int] = field(default_factory=list)  # where each body line starts in its paragraph's text
+    keep: set[int] = field(default_factory=set)  # body lines that never end a column (subheads, table rows)
+    repeat: dict[int, tuple[int, ...]] = field(default_factory=dict)  # table body line → its header's lines
+
+    def flow(self, per_col: int) -> list[tuple[int, int, int, bool]]:
+        """(body line, column, row, repeated header) of every body line in columns of per_col rows."""
+        return flow(len(self.body), per_col, self.keep, self.repeat)
+
+    def slots_needed(self, per_col: int) -> int:
+        """Grid lines the body takes in columns of per_col rows (kept blocks and repeated headers counted)."""
+        return slots_used(self.flow(per_col), per_col)
 
     @property
     def top_lines(self) -> int:
@@ -42,7 +54,8 @@ class Measured:
 
     def body_rows(self, rows: int | None = None) -> int:
         """Lines per body column, balanced (lengthened to avoid a widow) within rows when given."""
-        return lines_per_column(self.body, self.cols, rows if rows is not None else len(self.body) + 1)
+        return lines_per_column(self.body, self.cols, rows if rows is not None else len(self.body) + 1,
+                                self.keep, self.repeat)
 
     @property
     def lines_needed(self) -> int:
@@ -106,9 +119,9 @@ def measure_story(story: Story, span: int, body_columns: int, box: bool, vertica
         if body_cache is None:
             body_cache = {}
         body_cache[key] = got
-    body, ends, para_of, flush_right, char_at = body_cache[key]
+    body, ends, para_of, flush_right, char_at, keep, repeat = body_cache[key]
     return Measured(width, frame, heads, vertical_parts, bands, byline, byline_rows, cols, chars, meas, col_gap,
-                    body, ends, head_of, para_of, flush_right, char_at)
+                    body, ends, head_of, para_of, flush_right, char_at, keep, repeat)
 
 
 def _set_body(story: Story, cols: int, meas: int, layout: Layout, fonts: FontBook, cont: Continuation | None,
@@ -131,7 +144,12 @@ def _set_body(story: Story, cols: int, meas: int, layout: Layout, fonts: FontBoo
         ends.append(len(body))
     base = cont.para_base if cont is not None else 0
     setting: list[Setting] = []
+    keep: set[int] = set()
+    repeat: dict[int, tuple[int, ...]] = {}
     for i, para in enumerate(story.paragraphs):
+        if para.table is not None:  # set where it stands in the body, below
+            setting.append(Setting([], 0, "table", Paragraph(())))
+            continue
         runs = [(r.text, runin if r.bold else body_style) for r in para.runs]
         label = story.dateline if story.kind != "editors-note" else "编者按"
         if i == 0 and label and cont is None:
@@ -141,20 +159,29 @@ def _set_body(story: Story, cols: int, meas: int, layout: Layout, fonts: FontBoo
         indent = not special and kind != "continued"
         first = meas - 2 * em if indent else meas
         setting.append(Setting(runs, first, kind, set_text(fonts, layout, runs, first, meas, justify=not special)))
-    if cols > 1 and level:
+    if cols > 1 and level and all(s.kind != "table" for s in setting):  # a table's rows keep their lines
         _level(setting, body, cols, fonts, layout, meas)
     for i, (para, st) in enumerate(zip(story.paragraphs, setting, strict=True)):
         kind, setp = st.kind, st.paragraph
-        indent = kind not in ("subhead", "closing", "continued")
         where = f"{para.source.file}:{para.source.line}"
+        if para.table is not None:  # a table: one body line per grid line of it (layout/table.py)
+            tlines = table_body(para.table, fonts, layout, body_style, runin, meas, len(body), keep, repeat)
+            body += [(t, False, where) for t in tlines]
+            para_of += [base + i] * len(tlines)
+            char_at += [0] * len(tlines)
+            ends.append(len(body))
+            continue
+        indent = kind not in ("subhead", "closing", "continued")
         for j, line in enumerate(setp.lines):
             if kind == "closing":
                 flush_right[len(body)] = meas - line.used
+            if kind == "subhead":
+                keep.add(len(body))  # a 小标题 never ends a column: it keeps with the line after it
             body.append((line, j == 0 and indent, where))
             para_of.append(base + i)
             char_at.append(setp.starts[j] if j < len(setp.starts) else 0)
         ends.append(len(body))
-    return body, ends, para_of, flush_right, char_at
+    return body, ends, para_of, flush_right, char_at, keep, repeat
 
 
 def _two_lines(fonts: FontBook, layout: Layout, text: str, style: Style, one: list[Line]) -> list[Line]:
@@ -237,14 +264,23 @@ def _level(setting: list[Setting], lead: list[tuple[Line, bool, str]], cols: int
             return
 
 
-def lines_per_column(lines: list[tuple[Line, bool, str]], cols: int, rows: int) -> int:
+def lines_per_column(lines: list[tuple[Line, bool, str]], cols: int, rows: int, keep: set[int] | None = None,
+                     repeat: dict[int, tuple[int, ...]] | None = None) -> int:
     """Balanced columns, lengthened by a line or more where that keeps a paragraph's last line from
-    standing alone at the top of a column (a widow); the balanced height when nothing avoids it."""
+    standing alone at the top of a column (a widow) or where kept blocks (subheads, table rows) and
+    repeated table headers need it; the balanced height when nothing avoids a widow."""
     n = len(lines)
+    kept = keep or set()  # a subhead opening a column is where it belongs, not a widow
     balanced = min(rows, max(1, -(-n // cols)))
+    fallback = None
     for per_col in range(balanced, rows + 1):
-        widows = any(k % per_col == 0 and k >= per_col and lines[k][0].final and not lines[k][1]
-                     for k in range(min(n, per_col * cols)))
+        slots = flow(n, per_col, kept, repeat)
+        if slots and slots[-1][1] >= cols:
+            continue  # does not fit the columns at this height
+        widows = any(r == 0 and c > 0 and lines[k][0].final and not lines[k][1] and not rep and k not in kept
+                     for k, c, r, rep in slots)
         if not widows:
             return per_col
-    return balanced
+        if fallback is None:
+            fallback = per_col
+    return fallback if fallback is not None else balanced

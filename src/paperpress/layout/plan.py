@@ -62,7 +62,7 @@ class Placed:
         ms, m = self.measured, self.module
         assert m.lines is not None
         rows = m.lines - ms.frame_lines - ms.head_bands - ms.byline_rows
-        n = len(ms.body)
+        n = ms.slots_needed(max(rows, 1))  # body lines, with kept subheads' and repeated headers' rows
         if n > rows * ms.cols:
             return "overset"
         return "fits" if n == rows * ms.cols else "short"
@@ -106,7 +106,8 @@ def _candidates(module: Module) -> list[int]:
 
 
 def _level(ms: Measured) -> bool:
-    return ms.body_rows() * ms.cols == len(ms.body)
+    per_col = ms.body_rows()
+    return ms.slots_needed(per_col) == per_col * ms.cols
 
 
 def plan_page(spec: PageSpec, fonts: FontBook, means: tuple[str, ...] | None = None) -> Plan:

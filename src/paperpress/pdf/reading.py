@@ -11,11 +11,20 @@ from ..fonts import FontBook
 
 if TYPE_CHECKING:
     from ..manifest import Issue
-    from ..stories import Para
+    from ..stories import Para, Table
 
 
 def _runs(para: Para) -> str:
     return "".join(f"<strong>{escape(r.text)}</strong>" if r.bold else escape(r.text) for r in para.runs)
+
+
+def _table(table: Table) -> str:
+    """A table paragraph as an HTML table (its header row as th)."""
+    rows = []
+    if table.header:
+        rows.append("<tr>" + "".join(f"<th>{escape(c)}</th>" for c in table.header) + "</tr>")
+    rows += ["<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>" for row in table.rows]
+    return "<table>" + "".join(rows) + "</table>"
 
 
 def html(issue: Issue, fonts: FontBook) -> str:
@@ -45,6 +54,9 @@ def html(issue: Issue, fonts: FontBook) -> str:
                     parts.append(f'<p class="byline">{escape(story.byline)}</p>')
                 label = story.dateline if story.kind != "editors-note" else "编者按"
                 for i, para in enumerate(story.paragraphs):
+                    if para.table is not None:
+                        parts.append(_table(para.table))
+                        continue
                     lead = f"<strong>{escape(label)}</strong>\u3000" if i == 0 and label else ""
                     parts.append(f"<p>{lead}{_runs(para)}</p>")
                 parts.append("</article>")
