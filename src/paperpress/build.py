@@ -136,12 +136,15 @@ def misfits(issue: Issue, fits: list[Fit], findings: list[Finding]) -> list[Prob
 
 def build(issue_path: Path, project: Project | None = None, pdfx: str | None = None,
           allow_overset: bool = False, progress: Callable[[int, int], None] | None = None,
-          reading_pdf: bool = False) -> Built:
+          reading_pdf: bool = False, report_pdf: bool = False,
+          compose: Callable[..., tuple[Page, list[Fit], list[Finding], Plan]] | None = None) -> Built:
     """Read, lay out and render an issue in memory; pdfx overrides the layouts' PDF/X flavour.
 
     Copy that does not fit raises DoesNotFit, unless allow_overset: then the build goes on without print PDFs
     (a plate with text missing never leaves the building), and the screen PDF marks each module.
-    progress(done, total) is called as each page is laid out and as each print page is rendered."""
+    progress(done, total) is called as each page is laid out and as each print page is rendered. report_pdf adds
+    report.pdf (report.html by WeasyPrint). compose stands in for compose_planned (same arguments and result):
+    `paperpress watch` passes one that keeps each page's layout while that page's inputs stay the same."""
     t0 = time.perf_counter()
     issue, fonts = load(issue_path, project)
     t1 = time.perf_counter()
@@ -153,7 +156,7 @@ def build(issue_path: Path, project: Project | None = None, pdfx: str | None = N
     plans: list[Plan] = []
     for spec in issue.pages:
         try:
-            page, page_fits, page_findings, plan = compose_planned(spec, issue, fonts, built_at)
+            page, page_fits, page_findings, plan = (compose or compose_planned)(spec, issue, fonts, built_at)
         except PlanError as e:
             raise InputError(e.problems) from None
         pages.append(page)
@@ -219,6 +222,14 @@ def build(issue_path: Path, project: Project | None = None, pdfx: str | None = N
     built.timings = {"read": t1 - t0, "layout": t2 - t1, "pdf": t3 - t2, "preflight": t4 - t3}
     built.files["report.json"] = json.dumps(report(built), ensure_ascii=False, indent=2).encode("utf-8")
     built.files["report.html"] = report_html.render(built, report(built))
+    if report_pdf:  # for print-out, on request (build --report-pdf): WeasyPrint takes a second or so
+        faces = issue.pages[0].layout
+        rendered = report_html.pdf(built.files["report.html"], fonts[faces.style("folio-info").font].path,
+                                   fonts[faces.style("runin").font].path)
+        if rendered is None:
+            raise InputError([Problem("--report-pdf", None, None, "the report PDF needs WeasyPrint: "
+                                      "pip install 'paperpress[reading]'")])
+        built.files["report.pdf"] = rendered
     return built
 
 

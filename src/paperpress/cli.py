@@ -39,6 +39,8 @@ def main(argv: list[str] | None = None) -> int:
                    help="write the screen PDF and report even if copy does not fit (never the print PDFs)")
     b.add_argument("--timings", action="store_true", help="print how long each stage took")
     b.add_argument("--reading-pdf", action="store_true", help="also render the reading edition's PDF (WeasyPrint)")
+    b.add_argument("--report-pdf", action="store_true", help="also write report.pdf, report.html for print-out "
+                   "(WeasyPrint)")
     c = sub.add_parser("check", help="read and lay out an issue, print the fit report, write nothing")
     c.add_argument("issue", type=Path)
     p = sub.add_parser("preflight", help="check print PDFs against the print profile's rules")
@@ -92,7 +94,8 @@ def _build(args: argparse.Namespace) -> int:
         pdfx = {"x4": "PDF/X-4", "x1a": "PDF/X-1a:2001", None: None}[getattr(args, "pdfx", None)]
         project = _project(args)
         built = build(args.issue, project, pdfx=pdfx, allow_overset=checking or args.allow_overset,
-                      progress=_progress(args), reading_pdf=getattr(args, "reading_pdf", False))
+                      progress=_progress(args), reading_pdf=getattr(args, "reading_pdf", False),
+                      report_pdf=getattr(args, "report_pdf", False))
         if not checking:
             check_output_folder(args.output, built.issue, project)
     except DoesNotFit as e:
