@@ -172,12 +172,16 @@ def test_only_the_pages_whose_inputs_changed_are_laid_out_again(project_copy: Pa
     assert first.laid_out == [5, 6] and first.reused == []
     same = session.rebuild()
     assert same.laid_out == [] and same.reused == [5, 6] and same.paragraphs_set == 0
+    # nothing changed: no PDF drawn again (two print pages, the whole issue, screen, archive)
+    assert (same.pdfs_drawn, same.pdfs_kept) == (0, 5)
+    assert _files(tmp_path / "out" / "2024-11-15") == build(project_copy).files
 
     article = folder / "articles" / "p6-xiaodian.yaml"
     article.write_text(article.read_text(encoding="utf-8").replace(SENTENCE, ""), encoding="utf-8")
     edited = session.rebuild()
     assert edited.ok, edited.problems
     assert edited.laid_out == [6] and edited.reused == [5]
+    assert (edited.pdfs_drawn, edited.pdfs_kept) == (4, 1)  # page 5's print file is the one kept
     written = _files(tmp_path / "out" / "2024-11-15")
     assert written == build(project_copy).files  # what a cold build makes of the same files
 

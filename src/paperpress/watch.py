@@ -8,6 +8,8 @@ A Session keeps, between rebuilds, what a cold build would make again from the s
   bytes and the font files — so only the pages whose inputs changed are laid out again;
 - every set paragraph (line breaking, with its shaping), keyed by its text, faces, sizes, measure and the
   layout's line-breaking settings (layout/text.py's PARAGRAPHS hook);
+- each PDF, keyed by its pages' keys, the output profile and the metadata (a one-page print file whose page did
+  not change is not drawn again), and each preflight verdict, keyed by the PDF's bytes and the rules;
 - the font book, with its faces' shaping caches, while no font file or catalog changes (the faces are still
   read and checked on every rebuild, as a cold build does); the font subsets are kept by pdf/fonts.py itself.
 
@@ -35,6 +37,9 @@ from .fonts import FontBook
 from .layout import text as _text
 from .layout.compose import compose_planned
 from .manifest import Issue, PageSpec
+from .model import Page
+from .pdf.writer import render
+from .preflight import preflight
 
 # the files a build reads: a change to anything else in the watched folders (an editor's swap file) is ignored
 INPUT_SUFFIXES = frozenset({".yaml", ".yml", ".jpg", ".jpeg", ".png", ".tif", ".tiff", ".otf", ".ttf", ".ttc",
@@ -144,6 +149,8 @@ class Rebuild:
     reused: list[int] = field(default_factory=list)  # page numbers whose layout was kept
     paragraphs_set: int = 0
     paragraphs_kept: int = 0
+    pdfs_drawn: int = 0
+    pdfs_kept: int = 0
     problems: list[Problem] = field(default_factory=list)  # bad input or copy that does not fit
     what: str = ""  # "bad input", "does not fit", "cannot write", "internal error" when not ok
     message: str = ""
@@ -162,6 +169,9 @@ class Session:
         self.pdfx, self.reading_pdf, self.report_pdf, self.allow_overset = pdfx, reading_pdf, report_pdf, allow_overset
         self.pages = Generations()
         self.paragraphs = Generations()
+        self.pdfs = Generations()
+        self.verdicts = Generations()
+        self._handed: dict[int, tuple[Page, Page, str]] = {}  # id of a page handed out → (it, the kept one, key)
         self.issue: Issue | None = None
         self._laid_out: list[int] = []
         self._reused: list[int] = []
@@ -196,30 +206,57 @@ class Session:
             _text.HEADLINE_PROBLEMS.extend(hit[4])  # what laying it out reported, reported again
             self.paragraphs.keep(hit[5])  # its paragraphs stay for the day it changes
             self._reused.append(spec.number)
-        page, fits, findings, plan = hit[:4]
+        kept, fits, findings, plan = hit[:4]
         # the build may add marks to a page's items (--allow-overset): hand out fresh lists, keep the cached ones
-        page = dataclasses.replace(page, items=list(page.items), lines=list(page.lines), slug=list(page.slug))
+        page = dataclasses.replace(kept, items=list(kept.items), lines=list(kept.lines), slug=list(kept.slug))
+        self._handed[id(page)] = (page, kept, key)
         return page, list(fits), list(findings), plan
+
+    def _render(self, pages: list[Page], fonts: FontBook, profile: Any, meta: Any) -> bytes:
+        """render(), kept while every page is one handed out unchanged and the profile and metadata are the same."""
+        keys = []
+        for page in pages:
+            handed = self._handed.get(id(page))
+            if handed is None or handed[0] is not page or (page.items, page.lines, page.slug) != (
+                    handed[1].items, handed[1].lines, handed[1].slug):
+                return render(pages, fonts, profile, meta)  # marked after layout, or not ours: drawn as it is
+            keys.append(handed[2])
+        icc = getattr(meta.intent, "profile", None)
+        key = hashlib.sha256(repr((keys, profile, meta, icc and _stat(Path(icc)))).encode()).hexdigest()
+        data = self.pdfs.get(key)
+        if data is None:
+            data = self.pdfs[key] = render(pages, fonts, profile, meta)
+        return data
+
+    def _preflight(self, data: bytes, rules: Any, name: str | None = None, content: bool = True) -> list:
+        """preflight() of bytes, kept by their hash: an unchanged print file is not checked again."""
+        key = (hashlib.sha256(data).hexdigest(), rules, name, content)
+        found = self.verdicts.get(key)
+        if found is None:
+            found = self.verdicts[key] = tuple(preflight(data, rules, name=name, content=content))
+        return list(found)
 
     # -- rebuilding -------------------------------------------------------------------------------------------
 
     def rebuild(self) -> Rebuild:
         start = time.perf_counter()
-        self._laid_out, self._reused = [], []
+        self._laid_out, self._reused, self._handed = [], [], {}
         _text.HEADLINE_PROBLEMS.clear()  # a build stopped by bad input may have left some
         saved = _text.PARAGRAPHS
         _text.PARAGRAPHS = self.paragraphs
         result = Rebuild(False, 0.0)
         try:
             built = _build.build(self.issue_path, self.project, pdfx=self.pdfx, allow_overset=self.allow_overset,
-                                 reading_pdf=self.reading_pdf, report_pdf=self.report_pdf, compose=self._compose)
+                                 reading_pdf=self.reading_pdf, report_pdf=self.report_pdf, compose=self._compose,
+                                 render_pdf=self._render, check_pdf=self._preflight)
             _build.check_output_folder(self.out_dir, built.issue, self.project)
             final = _build.write_atomically(built, self.out_dir)
             result = Rebuild(True, 0.0, built, final, paragraphs_set=self.paragraphs.misses,
-                             paragraphs_kept=self.paragraphs.hits)
+                             paragraphs_kept=self.paragraphs.hits, pdfs_drawn=self.pdfs.misses,
+                             pdfs_kept=self.pdfs.hits)
             self.issue = built.issue
-            self.pages.turn()
-            self.paragraphs.turn()
+            for cache in (self.pages, self.paragraphs, self.pdfs, self.verdicts):
+                cache.turn()
         except _build.DoesNotFit as e:
             result = Rebuild(False, 0.0, problems=list(e.problems), what="does not fit")
         except InputError as e:
@@ -232,6 +269,7 @@ class Session:
         finally:
             _text.PARAGRAPHS = saved
             _text.HEADLINE_PROBLEMS.clear()
+            self._handed = {}
         result.laid_out, result.reused = list(self._laid_out), list(self._reused)
         result.seconds = time.perf_counter() - start
         return result
@@ -281,7 +319,8 @@ def describe(result: Rebuild, out: TextIO, err: TextIO, debug: bool = False) -> 
         pages = (f"{len(result.laid_out)} page(s) laid out" +
                  (f", {len(result.reused)} kept" if result.reused else ""))
         print(f"built {result.final} in {result.seconds:.2f} s ({pages}; {result.paragraphs_set} paragraph(s) "
-              f"set, {result.paragraphs_kept} kept)", file=out)
+              f"set, {result.paragraphs_kept} kept; {result.pdfs_drawn} PDF(s) drawn, {result.pdfs_kept} kept)",
+              file=out)
         print(fit_table(result.built), file=out)
         warnings = sum(t.severity != "info" for t in result.built.typography)
         failed = sum(f.severity == "error" for f in result.built.preflight)
