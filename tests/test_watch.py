@@ -221,3 +221,25 @@ def test_ctrl_c_stops_watching_cleanly(project_copy: Path, tmp_path: Path) -> No
     assert "stopped watching" in stderr and "Traceback" not in stderr
     assert (out / "2024-11-15" / "report.json").is_file()
     assert not list(out.glob(".2024-11-15.*"))  # no temporary folder left
+
+
+def test_a_kept_page_reports_what_laying_it_out_reported(tmp_path: Path) -> None:
+    """A headline-break warning comes from layout; a page kept from the cache still reports it (the report is the
+    cold build's)."""
+    shutil.copytree(ROOT / "tests" / "data" / "messy", tmp_path / "messy")
+    art = tmp_path / "messy" / "articles" / "finance.yaml"
+    art.write_text(art.read_text(encoding="utf-8").replace("前三季度营收同比增长",
+                   "ABCDEFGHIJKLMNOPQRSTUVWXYZ" * 2 + "营收"), encoding="utf-8")
+    issue = tmp_path / "messy" / "issue.yaml"
+    session = Session(issue, tmp_path / "out", allow_overset=True)
+    first, kept = session.rebuild(), session.rebuild()
+    assert first.built is not None and kept.built is not None, (first.what, first.problems)
+    assert first.laid_out and kept.laid_out == [] and kept.reused == first.laid_out
+    cold = build(issue, allow_overset=True)
+    breaks = [t for t in cold.typography if t.rule == "headline-break"]
+    assert breaks and "ABCDEFGHIJ" in breaks[0].message
+    for r in (first, kept):
+        assert r.built is not None
+        assert [t for t in r.built.typography if t.rule == "headline-break"] == breaks
+    assert kept.built.files["report.json"] == cold.files["report.json"]
+    assert kept.built.files["screen/" + cold.issue.id + ".pdf"] == cold.files["screen/" + cold.issue.id + ".pdf"]
