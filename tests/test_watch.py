@@ -243,3 +243,38 @@ def test_a_kept_page_reports_what_laying_it_out_reported(tmp_path: Path) -> None
         assert [t for t in r.built.typography if t.rule == "headline-break"] == breaks
     assert kept.built.files["report.json"] == cold.files["report.json"]
     assert kept.built.files["screen/" + cold.issue.id + ".pdf"] == cold.files["screen/" + cold.issue.id + ".pdf"]
+
+
+def test_a_font_change_is_seen_and_still_equals_a_cold_build(tmp_path: Path) -> None:
+    """The project's own catalog sets the body face to another file: the session forgets what it set with the old
+    face (its caches and the process's, keyed by face id) and writes what a cold build in a new process writes."""
+    import yaml
+
+    shutil.copytree(ROOT / "layouts", tmp_path / "layouts")
+    (tmp_path / "profiles").symlink_to(ROOT / "profiles")
+    (tmp_path / "fonts").mkdir()
+    for f in (ROOT / "fonts").iterdir():
+        if f.suffix in (".otf", ".ttf", ".txt"):
+            (tmp_path / "fonts" / f.name).symlink_to(f)
+    catalog = yaml.safe_load((ROOT / "fonts" / "fonts.yaml").read_text(encoding="utf-8"))
+    (tmp_path / "fonts" / "fonts.yaml").write_text(yaml.safe_dump(catalog, allow_unicode=True), encoding="utf-8")
+    shutil.copytree(ROOT / "issues" / "2024-11-15", tmp_path / "issues" / "2024-11-15")
+    issue = tmp_path / "issues" / "2024-11-15" / "issue.yaml"
+    out = tmp_path / "out"
+
+    session = Session(issue, out)
+    first = session.rebuild()
+    assert first.ok, first.problems
+    before = _files(out / "2024-11-15")
+    faces = catalog["faces"]
+    faces["serif-regular"] = {**faces["kai-regular"]}  # the body in 楷体 from now on
+    (tmp_path / "fonts" / "fonts.yaml").write_text(yaml.safe_dump(catalog, allow_unicode=True), encoding="utf-8")
+    second = session.rebuild()
+    assert second.ok, second.problems
+    assert second.laid_out == [5] and second.paragraphs_kept == 0 and second.pdfs_kept == 0
+    after = _files(out / "2024-11-15")
+    assert after["print/TYRB-20241115-05.pdf"] != before["print/TYRB-20241115-05.pdf"]
+    proc = subprocess.run([sys.executable, "-m", "paperpress", "build", str(issue), "-o", str(out)],
+                          capture_output=True, text=True, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr
+    assert _files(out / "2024-11-15") == after

@@ -120,6 +120,7 @@ class WatchProject(_build.Project):
 
     book: FontBook | None = None
     signature: tuple = ()
+    fonts_changed: Callable[[], None] | None = None  # called when a catalog or font file changed
 
     def fontbook(self, problems: Problems) -> FontBook:
         before = len(problems.items)
@@ -133,6 +134,8 @@ class WatchProject(_build.Project):
             return self.book
         if self.book is not None:
             _forget_font_caches()
+            if self.fonts_changed is not None:
+                self.fonts_changed()
         self.book, self.signature = fresh, signature
         return fresh
 
@@ -172,9 +175,15 @@ class Session:
         self.pdfs = Generations()
         self.verdicts = Generations()
         self._handed: dict[int, tuple[Page, Page, str]] = {}  # id of a page handed out → (it, the kept one, key)
+        self.project.fonts_changed = self._forget
         self.issue: Issue | None = None
         self._laid_out: list[int] = []
         self._reused: list[int] = []
+
+    def _forget(self) -> None:
+        """A font changed: nothing set with the old one is kept (pages and PDFs are keyed by the fonts anyway)."""
+        for cache in (self.pages, self.paragraphs, self.pdfs, self.verdicts):
+            cache.forget()
 
     # -- the page cache ---------------------------------------------------------------------------------------
 
