@@ -71,15 +71,31 @@ class Watching:
         self.watching = self.out.text.count("watching ")
         time.sleep(0.5)
 
+    def _changes(self) -> int:
+        return self.out.text.count("changed: ")
+
     def edit(self, path: Path, text: str) -> Rebuild:
-        """Write the file and wait for the rebuild it causes (written again if the watcher missed it)."""
+        """Write the file and wait for the rebuild it causes (written again if the watcher missed it); when one
+        save came as two batches of events, the last rebuild (of the same text) is the one returned."""
+        while not self.results.empty():
+            self.results.get()
+        before = self._changes()
         for _ in range(3):
             path.write_text(text, encoding="utf-8")
-            try:
-                return self.next_result(timeout=20)
-            except queue.Empty:
-                continue
-        raise AssertionError("no rebuild after the edit:\n" + self.out.text + self.err.text)
+            deadline = time.monotonic() + 10
+            while self._changes() == before and time.monotonic() < deadline:
+                time.sleep(0.05)
+            if self._changes() > before:
+                break
+        else:
+            raise AssertionError("the watcher saw no change:\n" + self.out.text + self.err.text)
+        got = [self.next_result(timeout=180)]
+        while True:  # until every change noticed since the write has its rebuild, and none follows
+            while len(got) < self._changes() - before:
+                got.append(self.next_result(timeout=180))
+            time.sleep(0.5)
+            if len(got) == self._changes() - before:
+                return got[-1]
 
     def close(self) -> None:
         self.stop.set()
