@@ -126,3 +126,14 @@ def test_report_pdf_carries_the_fit_table(tmp_path: Path) -> None:
     again = build(SAMPLE, report_pdf=True).files["report.pdf"]
     assert again == pdf.read_bytes()  # the same input, the same bytes
     assert "report.pdf" not in build(SAMPLE).files  # only when asked
+
+
+def test_weasyprint_leaves_pillows_truncated_image_check_alone() -> None:
+    """Importing WeasyPrint turns on Pillow's LOAD_TRUNCATED_IMAGES for the process; after a report PDF the next
+    build in the same process (watch) must still refuse a truncated photo."""
+    from PIL import ImageFile
+
+    from paperpress.pdf.reading import import_weasyprint
+
+    assert import_weasyprint() is not None
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is False

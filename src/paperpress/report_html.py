@@ -128,11 +128,13 @@ def print_css(regular: Path, bold: Path) -> str:
 def pdf(html: bytes, regular: Path, bold: Path) -> bytes | None:
     """report.html rendered by WeasyPrint for print-out (report.pdf); None where WeasyPrint is not installed.
     The same HTML gives the same bytes (a fixed identifier, no dates: the HTML carries none)."""
-    try:
-        import weasyprint
-        from weasyprint.text.fonts import FontConfiguration
-    except ImportError:
+    from .pdf.reading import import_weasyprint
+
+    weasyprint = import_weasyprint()
+    if weasyprint is None:
         return None
+    from weasyprint.text.fonts import FontConfiguration
+
     fonts = FontConfiguration()  # the @font-face rules of a stylesheet given here load only through this
     css = weasyprint.CSS(string=print_css(regular, bold), font_config=fonts)
     return weasyprint.HTML(string=html.decode("utf-8")).write_pdf(stylesheets=[css], font_config=fonts,
