@@ -162,7 +162,7 @@ def main() -> None:
         rel = source.relative_to(ROOT) if source.is_relative_to(ROOT) else source
         print(f"{rel}: {pages} page(s); editing {article.name} (one sentence out, then back)")
         load = os.getloadavg()[0]
-        print(f"{rel}: wall seconds (CPU seconds of this process); load average {load:.1f} on {os.cpu_count()} "
+        print(f"  wall seconds (CPU seconds of this process); load average {load:.1f} on {os.cpu_count()} "
               "cores")
         print(f"  cold process     {cold_process:.3f} s          paperpress build: start, imports, build, write")
         print(f"  cold in-process  {cold_in:.3f} s ({cold_in_cpu:.3f})  first build + write in a fresh process")

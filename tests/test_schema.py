@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
-
 from urllib.parse import unquote, urlparse
 
 import jsonschema
