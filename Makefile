@@ -17,6 +17,7 @@ test: install
 bench: install
 	@$(BIN)/pip install -q --disable-pip-version-check -e '.[test,bench]'
 	$(BIN)/python bench/bench.py
+	$(BIN)/python bench/rebuild.py
 	$(BIN)/python bench/peer.py
 
 # Debian tools the tests read PDFs with (independent of our own code), Pango for WeasyPrint and the browser

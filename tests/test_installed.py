@@ -47,7 +47,8 @@ def run(cmd: list[str], cwd: Path, **env: str) -> subprocess.CompletedProcess[st
 def test_wheel_carries_resources_and_metadata(installed):
     _, wheel = installed
     names = zipfile.ZipFile(wheel).namelist()
-    for n in ["paperpress/py.typed", "paperpress_layouts/broadsheet.yaml", "paperpress_fonts/fonts.yaml",
+    for n in ["paperpress/py.typed", "paperpress/schemas/issue.json", "paperpress/schemas/article.json",
+              "paperpress/schemas/layout.json", "paperpress_layouts/broadsheet.yaml", "paperpress_fonts/fonts.yaml",
               "paperpress_fonts/NotoSerifCJKsc-Regular.otf", "paperpress_fonts/LICENSE-OFL-NotoCJK.txt",
               "paperpress_profiles/CGATS-TR002-SNAP-newsprint.icc"]:
         assert n in names, n

@@ -7,6 +7,7 @@ import json
 import re
 import shutil
 import subprocess
+import sys
 from html import unescape
 from pathlib import Path
 
@@ -109,3 +110,53 @@ def test_report_html_draws_the_planned_rectangles() -> None:
         assert float(y) == pytest.approx((layout.grid_top + (line - 1) * layout.pitch) * scale, abs=0.06)
         assert float(h) == pytest.approx(lines * layout.pitch * scale, abs=0.06)
     assert len(tops) > 2  # stacked: the rectangles are not all drawn at one line
+
+
+def _pdftotext(pdf: Path) -> str:
+    proc = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True)
+    return proc.stdout
+
+
+def test_report_pdf_carries_the_fit_table(tmp_path: Path) -> None:
+    """build --report-pdf: WeasyPrint's print-out of report.html; its text (pdftotext, not our code) has every
+    module's row of the fit table, in the house CJK face, and the same bytes as an in-process build."""
+    out = tmp_path / "out"
+    proc = subprocess.run([sys.executable, "-m", "paperpress", "build", str(SAMPLE), "-o", str(out), "--report-pdf"],
+                          capture_output=True, text=True, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr
+    pdf = out / "2024-11-15" / "report.pdf"
+    assert pdf.read_bytes().startswith(b"%PDF-")
+    report = json.loads((out / "2024-11-15" / "report.json").read_text(encoding="utf-8"))
+    text = _pdftotext(pdf)
+    lines = [re.sub(r"\s+", " ", line).strip() for line in text.splitlines()]
+    assert "太原日报 2024-11-15 第25000期" in lines  # the title, in Chinese: the CJK face was used
+    assert any(line.startswith("第5版 生态环境") for line in lines)
+    assert "print preflight: passed" in text
+    rows = 0
+    for page in report["pages"]:
+        for m in page["modules"]:
+            fit = (f"short by {m['short_by_lines']} line(s) (≈{m['short_by_chars']} characters)"
+                   if m["status"] == "short" else m["status"])
+            # one line of the table: article, module, lines needed / available, the fit in words
+            want = f"{m['article']} {m['module']} {m['lines_needed']} / {m['lines_available']} {fit}"
+            flat = [line.replace(" ", "") for line in lines]  # pdftotext's spacing between the cells varies
+            assert want.replace(" ", "") in flat, (want, [line for line in lines if line.startswith(m["article"])])
+            rows += 1
+    assert rows == 8
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert "+pp-report " in fonts and "+pp-report-Bold " in fonts  # the house faces, given by report_html.print_css
+    assert "Droid" not in fonts  # not the system's CJK fallback
+    again = build(SAMPLE, report_pdf=True).files["report.pdf"]
+    assert again == pdf.read_bytes()  # the same input, the same bytes
+    assert "report.pdf" not in build(SAMPLE).files  # only when asked
+
+
+def test_weasyprint_leaves_pillows_truncated_image_check_alone() -> None:
+    """Importing WeasyPrint turns on Pillow's LOAD_TRUNCATED_IMAGES for the process; after a report PDF the next
+    build in the same process (watch) must still refuse a truncated photo."""
+    from PIL import ImageFile
+
+    from paperpress.pdf.reading import import_weasyprint
+
+    assert import_weasyprint() is not None
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is False

@@ -1,10 +1,13 @@
-"""The JSON Schemas accept every bundled layout, issue and article (and `new`'s output), and refuse a misspelt key."""
+"""The JSON Schemas shipped with the package (src/paperpress/schemas/) are what paperpress.schema makes from the
+loader's field sets; they accept every bundled layout, issue and article (and `new`'s output), and refuse a
+misspelt key."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
 from pathlib import Path
+from urllib.parse import unquote, urlparse
 
 import jsonschema
 import pytest
@@ -36,26 +39,49 @@ def _bundled(root: Path) -> list[tuple[str, Path]]:
 BUNDLED = _bundled(ROOT)
 
 
+def _shipped(kind: str) -> dict:
+    return json.loads(schema.shipped(kind).read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("kind", schema.KINDS)
+def test_shipped_files_are_what_the_field_definitions_make(kind: str) -> None:
+    # a field added to the loader without `python -m paperpress.schema` fails here
+    path = schema.shipped(kind)
+    assert path.parent == ROOT / "src" / "paperpress" / "schemas"
+    assert path.read_text(encoding="utf-8") == schema.text(kind)
+    assert _shipped(kind) == getattr(schema, kind)()
+
+
 def test_there_are_files_of_every_kind() -> None:
     assert {k for k, _ in BUNDLED} == {"layout", "issue", "article"} and len(BUNDLED) >= 15
+    names = {str(p.relative_to(ROOT)) for _, p in BUNDLED}
+    assert {"layouts/broadsheet.yaml", "layouts/a3-5col.yaml", "issues/2024-11-15/issue.yaml",
+            "issues/2024-11-15/articles/xiaodian.yaml", "issues/example-front/issue.yaml"} <= names
+    # every YAML file under layouts/ and issues/ is one of them
+    every = {str(p.relative_to(ROOT)) for p in [*ROOT.glob("layouts/*.yaml"), *ROOT.glob("issues/*/issue.yaml"),
+                                                 *ROOT.glob("issues/*/articles/*.yaml")]}
+    assert every <= names
 
 
 @pytest.mark.parametrize(("kind", "path"), BUNDLED, ids=[str(p.relative_to(ROOT)) for _, p in BUNDLED])
 def test_bundled_files_validate(kind: str, path: Path) -> None:
-    jsonschema.validate(_json(path), getattr(schema, kind)())
+    jsonschema.validate(_json(path), _shipped(kind))
 
 
 def test_new_issue_validates(tmp_path: Path) -> None:
     assert run_cli("new", str(tmp_path / "n"), "--pages", "2").returncode == 0
     files = [tmp_path / "n" / "issue.yaml", *sorted((tmp_path / "n" / "articles").glob("*.yaml"))]
     assert len(files) == 9
-    for f in files:  # each file names its schema on its first line, and the schema written there is ours
+    for f in files:  # each file names the shipped schema of its kind on its first line
         first = f.read_text(encoding="utf-8").splitlines()[0]
-        assert first.startswith("# yaml-language-server: $schema=")
-        target = (f.parent / first.split("$schema=", 1)[1]).resolve()
-        want = schema.issue() if f.name == "issue.yaml" else schema.article()
-        assert json.loads(target.read_text(encoding="utf-8")) == want
+        assert first.startswith("# yaml-language-server: $schema=file:///")
+        target = Path(unquote(urlparse(first.split("$schema=", 1)[1]).path))
+        kind = "issue" if f.name == "issue.yaml" else "article"
+        assert target == schema.shipped(kind) and target.is_file()
+        want = json.loads(target.read_text(encoding="utf-8"))
+        assert want == getattr(schema, kind)()
         jsonschema.validate(_json(f), want)
+    assert not (tmp_path / "n" / "schema").exists()  # one copy of each schema: the shipped one
 
 
 def test_misspelt_and_mistyped_keys_are_refused() -> None:

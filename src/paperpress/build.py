@@ -137,12 +137,19 @@ def misfits(issue: Issue, fits: list[Fit], findings: list[Finding]) -> list[Prob
 
 def build(issue_path: Path, project: Project | None = None, pdfx: str | None = None,
           allow_overset: bool = False, progress: Callable[[int, int], None] | None = None,
-          reading_pdf: bool = False) -> Built:
+          reading_pdf: bool = False, report_pdf: bool = False,
+          compose: Callable[..., tuple[Page, list[Fit], list[Finding], Plan]] | None = None,
+          render_pdf: Callable[..., bytes] | None = None,
+          check_pdf: Callable[..., list[PreflightFinding]] | None = None) -> Built:
     """Read, lay out and render an issue in memory; pdfx overrides the layouts' PDF/X flavour.
 
     Copy that does not fit raises DoesNotFit, unless allow_overset: then the build goes on without print PDFs
     (a plate with text missing never leaves the building), and the screen PDF marks each module.
-    progress(done, total) is called as each page is laid out and as each print page is rendered."""
+    progress(done, total) is called as each page is laid out and as each print page is rendered. report_pdf adds
+    report.pdf (report.html by WeasyPrint). compose, render_pdf and check_pdf stand in for compose_planned,
+    render and preflight (same arguments and results): `paperpress watch` passes ones that keep a page's layout,
+    a PDF and a preflight verdict while their inputs stay the same."""
+    draw, check = render_pdf or render, check_pdf or preflight
     t0 = time.perf_counter()
     issue, fonts = load(issue_path, project)
     t1 = time.perf_counter()
@@ -158,8 +165,8 @@ def build(issue_path: Path, project: Project | None = None, pdfx: str | None = N
         raise InputError(e.problems) from None
     for spec in specs:
         try:
-            page, page_fits, page_findings, plan = compose_planned(spec, issue, fonts, built_at,
-                                                                   planned.get(spec.number))
+            page, page_fits, page_findings, plan = (compose or compose_planned)(spec, issue, fonts, built_at,
+                                                                                planned.get(spec.number))
         except PlanError as e:
             raise InputError(e.problems) from None
         pages.append(page)
@@ -196,16 +203,16 @@ def build(issue_path: Path, project: Project | None = None, pdfx: str | None = N
         if built.misfits:
             continue
         page_profile = print_profile(pdfx or ps.pdfx)
-        built.files[name] = render([page], fonts, page_profile, meta)
+        built.files[name] = draw([page], fonts, page_profile, meta)
         if progress is not None:
             progress(len(issue.pages) + len(built.page_files), steps)
         checks.append((name, Rules(page_profile.pdfx or "PDF/X-4", ps.ink_limit)))
     whole = Meta(title, issue.date, keywords=articles, intent=settings.intent)
     if len(pages) > 1 and not built.misfits:
-        built.files[f"print/{issue.id}.pdf"] = render(pages, fonts, profile, whole)
-    built.files[f"screen/{issue.id}.pdf"] = render(pages, fonts, PROFILES["screen"], whole)
+        built.files[f"print/{issue.id}.pdf"] = draw(pages, fonts, profile, whole)
+    built.files[f"screen/{issue.id}.pdf"] = draw(pages, fonts, PROFILES["screen"], whole)
     if not built.misfits:  # an archive copy with text cut off would be a false record
-        built.files[f"archive/{issue.id}.pdf"] = render(pages, fonts, PROFILES["archive"],
+        built.files[f"archive/{issue.id}.pdf"] = draw(pages, fonts, PROFILES["archive"],
                                                         archive_meta(issue, pages, stories, title, articles))
     reading_html = reading.html(issue, fonts)
     built.files[f"reading/{issue.id}.html"] = reading_html.encode("utf-8")
@@ -218,16 +225,24 @@ def build(issue_path: Path, project: Project | None = None, pdfx: str | None = N
     built.files["archive.json"] = sidecar(issue, pages, stories, built.files)
     t3 = time.perf_counter()
     for rel, rules in checks:
-        built.preflight += preflight(built.files[rel], rules, name=rel)
+        built.preflight += check(built.files[rel], rules, name=rel)
     if len(pages) > 1 and not built.misfits:  # the whole issue repeats the pages checked above: its document
         # and fonts are checked
         rel = f"print/{issue.id}.pdf"
         rules = Rules(profile.pdfx or "PDF/X-4", settings.ink_limit)
-        built.preflight += preflight(built.files[rel], rules, name=rel, content=False)
+        built.preflight += check(built.files[rel], rules, name=rel, content=False)
     t4 = time.perf_counter()
     built.timings = {"read": t1 - t0, "layout": t2 - t1, "pdf": t3 - t2, "preflight": t4 - t3}
     built.files["report.json"] = json.dumps(report(built), ensure_ascii=False, indent=2).encode("utf-8")
     built.files["report.html"] = report_html.render(built, report(built))
+    if report_pdf:  # for print-out, on request (build --report-pdf): WeasyPrint takes a second or so
+        faces = issue.pages[0].layout
+        rendered = report_html.pdf(built.files["report.html"], fonts[faces.style("folio-info").font].path,
+                                   fonts[faces.style("runin").font].path)
+        if rendered is None:
+            raise InputError([Problem("--report-pdf", None, None, "the report PDF needs WeasyPrint: "
+                                      "pip install 'paperpress[reading]'")])
+        built.files["report.pdf"] = rendered
     return built
 
 

@@ -39,6 +39,8 @@ def main(argv: list[str] | None = None) -> int:
                    help="write the screen PDF and report even if copy does not fit (never the print PDFs)")
     b.add_argument("--timings", action="store_true", help="print how long each stage took")
     b.add_argument("--reading-pdf", action="store_true", help="also render the reading edition's PDF (WeasyPrint)")
+    b.add_argument("--report-pdf", action="store_true", help="also write report.pdf, report.html for print-out "
+                   "(WeasyPrint)")
     c = sub.add_parser("check", help="read and lay out an issue, print the fit report, write nothing")
     c.add_argument("issue", type=Path)
     p = sub.add_parser("preflight", help="check print PDFs against the print profile's rules")
@@ -49,11 +51,14 @@ def main(argv: list[str] | None = None) -> int:
     _add_project_commands(sub, b, c)
     _add_new(sub)
     _add_proof(sub)
+    _add_watch(sub)
     args = parser.parse_args(argv)
     previous = signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         if args.command == "proof":
             return _proof(args)
+        if args.command == "watch":
+            return _watch(args)
         if args.command == "new":
             return _new(args)
         if args.command == "preflight":
@@ -92,7 +97,8 @@ def _build(args: argparse.Namespace) -> int:
         pdfx = {"x4": "PDF/X-4", "x1a": "PDF/X-1a:2001", None: None}[getattr(args, "pdfx", None)]
         project = _project(args)
         built = build(args.issue, project, pdfx=pdfx, allow_overset=checking or args.allow_overset,
-                      progress=_progress(args), reading_pdf=getattr(args, "reading_pdf", False))
+                      progress=_progress(args), reading_pdf=getattr(args, "reading_pdf", False),
+                      report_pdf=getattr(args, "report_pdf", False))
         if not checking:
             check_output_folder(args.output, built.issue, project)
     except DoesNotFit as e:
@@ -206,6 +212,26 @@ def _proof(args: argparse.Namespace) -> int:
     files = write(proof(built, args.dpi), folder)
     print(f"{folder}: {len(files) - 1} page proof(s) and contact.png")
     return DOES_NOT_FIT if built.misfits else OK
+
+
+def _add_watch(sub: argparse._SubParsersAction) -> None:
+    w = sub.add_parser("watch", help="build, then rebuild on every change to the manifest, an article, a layout, "
+                       "a photo or a font (Ctrl-C stops)")
+    w.add_argument("issue", type=Path)
+    w.add_argument("-o", "--output", type=Path, default=Path("output"), help="output folder (default: output/)")
+    w.add_argument("--root", type=Path, help="the project folder (as for build)")
+    w.add_argument("--pdfx", choices=["x4", "x1a"], help="PDF/X flavour of the print PDFs (default: the layout's)")
+    w.add_argument("--reading-pdf", action="store_true", help="also render the reading edition's PDF (WeasyPrint)")
+    w.add_argument("--report-pdf", action="store_true", help="also write report.pdf (WeasyPrint)")
+
+
+def _watch(args: argparse.Namespace) -> int:
+    from .watch import Session, watch
+
+    pdfx = {"x4": "PDF/X-4", "x1a": "PDF/X-1a:2001", None: None}[args.pdfx]
+    session = Session(args.issue, args.output, args.root, pdfx=pdfx, reading_pdf=args.reading_pdf,
+                      report_pdf=args.report_pdf)
+    return watch(session, debug=args.debug)
 
 
 def _preflight(args: argparse.Namespace) -> int:

@@ -5,6 +5,7 @@ or images fetched from anywhere), and the same bytes for the same input (no timi
 from __future__ import annotations
 
 from html import escape
+from pathlib import Path
 from typing import Any
 
 STATUS_COLOUR = {"fits": "#2e7d32", "short": "#f9a825", "overset": "#c62828"}
@@ -115,3 +116,29 @@ def render(built: Any, data: dict) -> bytes:
     out += [f"<li><code>{escape(o)}</code></li>" for o in [*data["outputs"], "report.json"]]
     out.append("</ul></body></html>\n")
     return "\n".join(out).encode("utf-8")
+
+
+def print_css(regular: Path, bold: Path) -> str:
+    """The print-out's page and fonts: the house faces (a Chinese page name needs a CJK face; the system's
+    fallback is not the paper's), A4 landscape so a page's thumbnail and fit table stand side by side."""
+    return (f'@font-face {{ font-family: "pp-report"; src: url("{regular.resolve().as_uri()}"); }}\n'
+            f'@font-face {{ font-family: "pp-report"; font-weight: bold; src: url("{bold.resolve().as_uri()}"); }}\n'
+            "@page { size: A4 landscape; margin: 12mm; }\n"
+            'body { font-family: "pp-report"; margin: 0; max-width: none; font-size: 9pt; }\n'
+            ".page { break-inside: avoid; } tr { break-inside: avoid; } h2 { break-after: avoid; }\n")
+
+
+def pdf(html: bytes, regular: Path, bold: Path) -> bytes | None:
+    """report.html rendered by WeasyPrint for print-out (report.pdf); None where WeasyPrint is not installed.
+    The same HTML gives the same bytes (a fixed identifier, no dates: the HTML carries none)."""
+    from .pdf.reading import import_weasyprint
+
+    weasyprint = import_weasyprint()
+    if weasyprint is None:
+        return None
+    from weasyprint.text.fonts import FontConfiguration
+
+    fonts = FontConfiguration()  # the @font-face rules of a stylesheet given here load only through this
+    css = weasyprint.CSS(string=print_css(regular, bold), font_config=fonts)
+    return weasyprint.HTML(string=html.decode("utf-8")).write_pdf(stylesheets=[css], font_config=fonts,
+                                                                  pdf_identifier=b"paperpress-report")

@@ -4,7 +4,6 @@ text the build flags — whose module geometry is chosen from the layout's grid 
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 
 import yaml
@@ -59,7 +58,7 @@ def modules(columns: int, lines: int) -> list[dict]:
 
 
 def _article(kind: str, fields: dict[str, str], paragraphs: int, sentences: int) -> str:
-    out = ["# yaml-language-server: $schema=../schema/article.json",
+    out = [f"# yaml-language-server: $schema={schema.shipped('article').as_uri()}",
            f"# One article ({kind}). Replace every paragraph that starts with {PLACEHOLDER}: the build warns",
            "# about each one left (\"placeholder text\").",
            f"kind: {kind}                # news | editors-note | column | feature"]
@@ -75,7 +74,7 @@ def _article(kind: str, fields: dict[str, str], paragraphs: int, sentences: int)
 
 
 def _manifest(layout: str, pages: int, date: dt.date, columns: int, lines: int) -> str:
-    out = ["# yaml-language-server: $schema=schema/issue.json",
+    out = [f"# yaml-language-server: $schema={schema.shipped('issue').as_uri()}",
            "# An issue of the paper: which articles go where on which page (README: \"An issue\").",
            "# Build it with: paperpress build issue.yaml -o output",
            "paper: 报纸名称            # the paper's name, in the folio",
@@ -115,11 +114,7 @@ def new_issue(folder: Path, layouts_dir: Path, layout: str = "broadsheet", pages
         for kind, stem, fields, paras, sentences in _ARTICLES:
             if kind in kinds:
                 files[folder / "articles" / f"p{n}-{stem}.yaml"] = _article(kind, fields, paras, sentences)
-    # the schemas the first lines point an editor's YAML tooling at (made from the loader's field sets)
-    files[folder / "schema" / "issue.json"] = json.dumps(schema.issue(), ensure_ascii=False, indent=2) + "\n"
-    files[folder / "schema" / "article.json"] = json.dumps(schema.article(), ensure_ascii=False, indent=2) + "\n"
     (folder / "articles").mkdir(parents=True, exist_ok=True)
-    (folder / "schema").mkdir(parents=True, exist_ok=True)
     for path, text in files.items():
         path.write_text(text, encoding="utf-8")
     return list(files)

@@ -1,9 +1,17 @@
 """JSON Schemas of layouts, issues and articles, made from the field sets the loader checks keys against
 (manifest.*_FIELDS, stories.FIELDS), so that an editor's YAML tooling knows which keys exist. The loader remains
-the judge of values (units, ranges, names); the schemas give keys, nesting and the simple types."""
+the judge of values (units, ranges, names); the schemas give keys, nesting and the simple types.
+
+They ship with the package as files, src/paperpress/schemas/<kind>.json (package data), which the files
+`paperpress new` writes name on their first line; tests/test_schema.py checks that they equal what this module
+makes. After changing a field set, write them again with `python -m paperpress.schema`."""
 
 from __future__ import annotations
 
+import json
+import sys
+from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from . import manifest, stories
@@ -91,3 +99,38 @@ def _masthead() -> dict:
     text = {"type": "string"}
     return slot({"nameplate": slot({"style": text, "file": text}), "data": slot({"style": text}),
                  "barcode": slot({}), "rule": FLAG})
+
+
+KINDS = ("layout", "issue", "article")
+
+
+def make(kind: str) -> dict:
+    """The schema of one kind of file: layout, issue or article."""
+    return {"layout": layout, "issue": issue, "article": article}[kind]()
+
+
+def text(kind: str) -> str:
+    """The shipped file's exact text."""
+    return json.dumps(make(kind), ensure_ascii=False, indent=2) + "\n"
+
+
+def shipped(kind: str) -> Path:
+    """The schema file installed with the package (a plain file: wheels and editable installs are folders)."""
+    path = resources.files("paperpress") / "schemas" / f"{kind}.json"
+    if not isinstance(path, Path):  # pragma: no cover - a zip import
+        raise RuntimeError(f"paperpress: the schema {kind}.json is not a plain file ({path})")
+    return path
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Write the shipped schema files from the field definitions (run after changing a field set)."""
+    folder = Path(__file__).resolve().parent / "schemas"
+    folder.mkdir(exist_ok=True)
+    for kind in KINDS:
+        (folder / f"{kind}.json").write_text(text(kind), encoding="utf-8")
+        print(folder / f"{kind}.json")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

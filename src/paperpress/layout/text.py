@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import MutableMapping
 from dataclasses import replace
 
 from ..fonts import FontBook
@@ -34,15 +35,29 @@ def spans(fonts: FontBook, parts: list[tuple[str, Style]]) -> list[Span]:
     return out
 
 
+# Set paragraphs kept by a long-running process: `paperpress watch` (watch.py) puts a mapping here, so that a
+# rebuild sets again only the paragraphs whose text, faces, sizes, measure or settings changed. None (a build
+# from the command line): every paragraph is set. The lines are frozen, so one Paragraph may serve many pages.
+PARAGRAPHS: MutableMapping[tuple, Paragraph] | None = None
+
+
 def set_text(fonts: FontBook, layout: Layout, parts: list[tuple[str, Style]], first: int, width: int,
              justify: bool = True, latin_gap: float | None = None, line_cost: float = 0.0) -> Paragraph:
-    atoms = make_atoms(spans(fonts, parts))
+    pieces = spans(fonts, parts)
     settings = settings_for(layout)
     if latin_gap is not None:
         settings = replace(settings, latin_gap=latin_gap)
     if line_cost:
         settings = replace(settings, line_cost=line_cost)
-    return set_paragraph(atoms, first, width, settings, justify)
+    memo = PARAGRAPHS
+    if memo is None:
+        return set_paragraph(make_atoms(pieces), first, width, settings, justify)
+    key = (tuple((s.text, s.face.id, str(s.face.path), s.face.index, s.size) for s in pieces), first, width,
+           justify, settings)
+    hit = memo.get(key)
+    if hit is None:
+        hit = memo[key] = set_paragraph(make_atoms(pieces), first, width, settings, justify)
+    return hit
 
 
 def line_runs(line: Line, x: int, baseline: int, color_of: dict[str, CMYK]) -> list[GlyphRun]:

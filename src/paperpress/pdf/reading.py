@@ -5,7 +5,7 @@ WeasyPrint — the tool made for reflowed HTML. The HTML is well-formed XML (XHT
 from __future__ import annotations
 
 from html import escape
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..fonts import FontBook
 
@@ -93,11 +93,26 @@ figure {{ margin: 1em 0; }} img {{ max-width: 100%; }} figcaption {{ font-size: 
         f'<nav><ul>{"".join(toc)}</ul></nav>\n' + "\n".join(sections) + "\n</body>\n</html>\n")
 
 
-def pdf(text: str) -> bytes | None:
-    """The reading edition's PDF by WeasyPrint (the `reading` extra); None where it is not installed."""
+def import_weasyprint() -> Any:
+    """WeasyPrint (the `reading` extra), or None where it is not installed. Importing it sets Pillow's
+    LOAD_TRUNCATED_IMAGES for the whole process, which would let a truncated photo through the next build in
+    the same process (`paperpress watch`, the tests): the flag is put back as it was."""
+    from PIL import ImageFile
+
+    saved = ImageFile.LOAD_TRUNCATED_IMAGES
     try:
         import weasyprint
     except ImportError:
+        return None
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = saved
+    return weasyprint
+
+
+def pdf(text: str) -> bytes | None:
+    """The reading edition's PDF by WeasyPrint (the `reading` extra); None where it is not installed."""
+    weasyprint = import_weasyprint()
+    if weasyprint is None:
         return None
     # PDF/UA-1 as WeasyPrint implements it: tagged, with /Lang, MarkInfo and the pdfuaid XMP entry
     return weasyprint.HTML(string=text).write_pdf(pdf_identifier=b"paperpress-reading", pdf_variant="pdf/ua-1")
