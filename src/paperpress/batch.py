@@ -212,6 +212,7 @@ def run_cluster(manifests: Sequence[str], options: argparse.Namespace, address: 
     except ImportError:
         raise BatchError("error: --cluster needs Dask: pip install 'paperpress[cluster]'", 1) from None
     try:
+        _reachable(address)
         client = Client(address, timeout="20s", set_as_default=False)
     except OSError as e:
         raise BatchError(f"error: cannot reach the Dask scheduler at {address}: {e}", 1) from None
@@ -227,6 +228,17 @@ def run_cluster(manifests: Sequence[str], options: argparse.Namespace, address: 
                 result = Result(by_key[f.key], 1, time.perf_counter() - start,
                                 messages=f"error: the cluster could not build it: {type(e).__name__}: {e}\n")
             done(result)
+
+
+def _reachable(address: str) -> None:
+    """A refused connection fails at once (Dask's client would retry until its timeout)."""
+    import socket
+    from urllib.parse import urlsplit
+
+    if address.startswith("tcp://"):
+        url = urlsplit(address)
+        if url.hostname and url.port:
+            socket.create_connection((url.hostname, url.port), timeout=10).close()
 
 
 def build_many(manifests: Sequence[Path], options: argparse.Namespace, jobs: int | None = None,
