@@ -3,6 +3,7 @@ byte for byte what its single build writes; a broken issue is reported and stops
 
 from __future__ import annotations
 
+import logging
 import shutil
 from pathlib import Path
 
@@ -108,7 +109,7 @@ def test_a_dask_cluster_builds_the_same_bytes(issues, tmp_path, capsys):
     manifests, single = issues
     out = tmp_path / "out"
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
-                                  silence_logs=True) as cluster:
+                                  silence_logs=logging.CRITICAL) as cluster:
         code = cli.main(["build", *map(str, manifests), "-o", str(out), "--cluster", cluster.scheduler_address])
     assert code == 5
     _same_as_single(out, single)
@@ -122,3 +123,29 @@ def test_no_scheduler_at_the_address_is_one_line(issues, tmp_path):
     proc = run_cli("build", *map(str, manifests[:2]), "-o", str(tmp_path / "out"), "--cluster", "tcp://127.0.0.1:9")
     assert proc.returncode == 1 and "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def _crash_on_bad(manifest: str, options):
+    """A worker that dies outright (as a crash in native code would) on the broken issue."""
+    import os
+
+    from paperpress.batch import build_one
+
+    if "issue-bad" in manifest:
+        os._exit(70)
+    return build_one(manifest, options)
+
+
+def test_a_worker_that_dies_takes_no_other_issue_with_it(issues, tmp_path, monkeypatch, capsys):
+    import functools
+
+    from paperpress import batch, cli
+
+    manifests, single = issues
+    out = tmp_path / "out"
+    monkeypatch.setattr(batch, "run_local", functools.partial(batch.run_local, work=_crash_on_bad))
+    assert cli.main(["build", *map(str, manifests), "-o", str(out), "--jobs", "2"]) == 5
+    _same_as_single(out, single)  # both good issues built, whichever worker the pool lost with the bad one
+    printed = capsys.readouterr()
+    assert f"failed: {manifests[2]}: failed: error: the build process died" in printed.err
+    assert "2 built, 1 failed" in printed.out

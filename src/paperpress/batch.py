@@ -173,9 +173,10 @@ class Bar:
 
 
 def run_local(manifests: Sequence[str], options: argparse.Namespace, jobs: int,
-              done: Callable[[Result], None]) -> None:
+              done: Callable[[Result], None], work: Callable[[str, argparse.Namespace], Result] = build_one) -> None:
     """Build on a pool of `jobs` processes; done(result) as each issue finishes. A worker that dies takes no
-    other issue with it: the issues its pool lost are built again one at a time, each in a fresh process."""
+    other issue with it: the issues its pool lost are built again one at a time, each in a fresh process.
+    work is build_one (a test gives one that crashes)."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
     from concurrent.futures.process import BrokenProcessPool
@@ -185,7 +186,7 @@ def run_local(manifests: Sequence[str], options: argparse.Namespace, jobs: int,
     lost: list[str] = []
     pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context)
     try:
-        futures = {pool.submit(build_one, m, options): m for m in manifests}
+        futures = {pool.submit(work, m, options): m for m in manifests}
         for f in as_completed(futures):
             try:
                 done(f.result())
@@ -197,7 +198,7 @@ def run_local(manifests: Sequence[str], options: argparse.Namespace, jobs: int,
         start = time.perf_counter()
         with ProcessPoolExecutor(max_workers=1, mp_context=context) as alone:
             try:
-                result = alone.submit(build_one, m, options).result()
+                result = alone.submit(work, m, options).result()
             except BrokenProcessPool:
                 result = Result(m, 1, time.perf_counter() - start,
                                 messages="error: the build process died (killed, or crashed in native code)\n")
