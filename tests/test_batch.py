@@ -149,3 +149,50 @@ def test_a_worker_that_dies_takes_no_other_issue_with_it(issues, tmp_path, monke
     printed = capsys.readouterr()
     assert f"failed: {manifests[2]}: failed: error: the build process died" in printed.err
     assert "2 built, 1 failed" in printed.out
+
+
+def test_sigterm_stops_the_batch_and_leaves_no_temporary_folder(issues, tmp_path):
+    import signal
+    import subprocess
+    import sys
+
+    manifests, single = issues
+    many = [_copy(tmp_path / "many" / f"m{i}", f"m{i}") for i in range(6)]
+    out = tmp_path / "out"
+    proc = subprocess.Popen([sys.executable, "-m", "paperpress", "build", *map(str, many), "-o", str(out),
+                             "--jobs", "2"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert proc.stderr is not None
+    for line in proc.stderr:  # the first issue is done: the others are being built or waiting
+        if line.startswith("── "):
+            break
+    proc.send_signal(signal.SIGTERM)  # to the batch's own process only: it stops its workers
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 143, err
+    assert "terminated; nothing was left half-written" in err
+    left = sorted(p.name for p in out.iterdir())
+    assert not [n for n in left if n.startswith(".")], left  # no .<id>.tmp-* from a build cut short
+    assert 1 <= len(left) < 6
+    reference = set(_files(single / "issue-one"))
+    for name in left:  # what was swapped in is whole
+        assert {n.replace(name, "issue-one") for n in _files(out / name)} == reference
+
+
+def test_the_progress_bar_is_drawn_only_on_a_terminal():
+    import io
+
+    from paperpress.batch import Bar
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    tty, pipe = Terminal(), io.StringIO()
+    for stream in (tty, pipe):
+        bar = Bar(4, stream, enabled=True)
+        bar.done, bar.failed = 1, 1
+        bar.draw()
+    assert tty.getvalue() == "\r[#######.......................] 1/4 issues, 1 failed"
+    assert pipe.getvalue() == ""
+    quiet = Terminal()
+    Bar(4, quiet, enabled=False).draw()
+    assert quiet.getvalue() == ""

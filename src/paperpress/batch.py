@@ -184,25 +184,51 @@ def run_local(manifests: Sequence[str], options: argparse.Namespace, jobs: int,
     context = multiprocessing.get_context("forkserver")  # no fork of a process that may have threads
     context.set_forkserver_preload(["paperpress.build"])  # each worker starts with the build's imports done
     lost: list[str] = []
-    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context)
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_worker_start)
     try:
-        futures = {pool.submit(work, m, options): m for m in manifests}
+        futures = {pool.submit(_pooled, work, m, options): m for m in manifests}
         for f in as_completed(futures):
             try:
                 done(f.result())
             except BrokenProcessPool:
                 lost.append(futures[f])
+    except BaseException:  # interrupted or terminated: the builds under way stop too, cleaning up after them
+        for process in list(getattr(pool, "_processes", {}).values()):
+            with contextlib.suppress(OSError):
+                process.terminate()
+        raise
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
     for m in sorted(lost, key=list(manifests).index):
         start = time.perf_counter()
-        with ProcessPoolExecutor(max_workers=1, mp_context=context) as alone:
+        with ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=_worker_start) as alone:
             try:
-                result = alone.submit(work, m, options).result()
+                result = alone.submit(_pooled, work, m, options).result()
             except BrokenProcessPool:
                 result = Result(m, 1, time.perf_counter() - start,
                                 messages="error: the build process died (killed, or crashed in native code)\n")
         done(result)
+
+
+def _worker_start() -> None:
+    """A pool worker: SIGTERM raises where the build is (as in cli.main), so it removes its temporary folder."""
+    import signal
+
+    from . import cli
+
+    signal.signal(signal.SIGTERM, cli._on_sigterm)
+
+
+def _pooled(work: Callable[[str, argparse.Namespace], Result], manifest: str, options: argparse.Namespace) -> Result:
+    """work(manifest, options) in a pool worker, which ends once a signal has stopped the build (cleaned up)."""
+    from . import cli
+
+    try:
+        return work(manifest, options)
+    except KeyboardInterrupt:
+        os._exit(cli.INTERRUPTED)
+    except cli.Terminated:
+        os._exit(cli.TERMINATED)
 
 
 def run_cluster(manifests: Sequence[str], options: argparse.Namespace, address: str,
