@@ -46,6 +46,7 @@ class Result:
     pages: int | None = None
     written: bool = False  # its output folder was swapped in
     messages: str = ""  # what the single build printed on stderr
+    printed: str = ""  # and on stdout (`<folder>: N files in … s`, --timings)
 
     @property
     def status(self) -> str:
@@ -149,7 +150,8 @@ def build_one(manifest: str, options: argparse.Namespace) -> Result:
         seconds = time.perf_counter() - start
     # written: the build got as far as a Built, and its status is one a single build has after writing
     written = "issue" in seen and code in (cli.OK, cli.PREFLIGHT_FAILED, cli.DOES_NOT_FIT)
-    return Result(manifest, code, seconds, seen.get("issue"), seen.get("pages"), written, err.getvalue())
+    return Result(manifest, code, seconds, seen.get("issue"), seen.get("pages"), written, err.getvalue(),
+                  out.getvalue())
 
 
 class Bar:
@@ -314,9 +316,10 @@ def main(args: argparse.Namespace) -> int:
         r.issue = r.issue or ids.get(r.manifest)
         bar.done += 1
         bar.failed += r.code != 0
-        if r.messages:
+        timings = [line for line in r.printed.splitlines(keepends=True) if line.startswith("timings:")]
+        if r.messages or timings:
             print(f"── {r.manifest} ({r.issue or 'issue unread'}): {r.status}", file=sys.stderr)
-            sys.stderr.write(r.messages)
+            sys.stderr.write(r.messages + "".join(timings))
         bar.draw()
 
     start = time.perf_counter()
