@@ -16,6 +16,7 @@ import os
 import sys
 import threading
 import time
+import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -246,7 +247,8 @@ def run_cluster(manifests: Sequence[str], options: argparse.Namespace, address: 
     except OSError as e:
         raise BatchError(f"error: cannot reach the Dask scheduler at {address}: {e}", 1) from None
     with client, client.as_current():  # as_completed finds the client as the current one
-        futures = {client.submit(build_one, m, options, pure=False, key=f"paperpress-build-{i}"): m
+        batch = uuid.uuid4().hex  # keys are the scheduler's, shared by every client: unique to this batch
+        futures = {client.submit(build_one, m, options, pure=False, key=f"paperpress-build-{batch}-{i}"): m
                    for i, m in enumerate(manifests)}
         by_key = {f.key: m for f, m in futures.items()}
         for f in as_completed(list(futures)):
