@@ -74,7 +74,7 @@ def expand(patterns: Sequence[Path]) -> list[Path]:
     seen: set[Path] = set()
     for p in patterns:
         text = str(p)
-        if not p.exists() and any(c in text for c in "*?["):
+        if not _exists(p) and any(c in text for c in "*?["):
             matches = sorted(glob.glob(text, recursive=True))
             if not matches:
                 raise BatchError(f"error: {text}: matches no file; nothing built")
@@ -82,11 +82,28 @@ def expand(patterns: Sequence[Path]) -> list[Path]:
         else:
             paths = [p]
         for q in paths:
-            key = q.resolve()
+            try:
+                key = q.resolve()
+            except OSError:  # a name the system refuses: the build of it says so, located
+                key = Path(os.path.abspath(q))
             if key not in seen:
                 seen.add(key)
                 out.append(q)
     return out
+
+
+def _exists(p: Path) -> bool:
+    try:
+        return p.exists()
+    except OSError:  # e.g. a name too long: not a glob's business, the build reports it
+        return False
+
+
+def _is_file(p: Path) -> bool:
+    try:
+        return p.is_file()
+    except OSError:
+        return False
 
 
 def issue_id(manifest: Path) -> str | None:
@@ -116,7 +133,7 @@ def check_ids(manifests: Sequence[Path]) -> dict[str, str]:
     Returns each readable manifest's id (to name in the table an issue that failed before it was read)."""
     first: dict[str, Path] = {}
     for m in manifests:
-        if m.is_file() and (i := issue_id(m)) is not None:
+        if _is_file(m) and (i := issue_id(m)) is not None:
             if i in first:
                 raise BatchError(f"error: {first[i]} and {m} are both issue {i!r}: they would write the same "
                                  "output folder; nothing built")
