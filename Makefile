@@ -19,6 +19,7 @@ bench: install
 	$(BIN)/python bench/bench.py
 	$(BIN)/python bench/rebuild.py
 	$(BIN)/python bench/peer.py
+	$(BIN)/python bench/batch.py
 
 # Debian tools the tests read PDFs with (independent of our own code), Pango for WeasyPrint and the browser
 # that opens report.html; skipped when already present.

@@ -7,7 +7,9 @@ import signal
 import sys
 import time
 import traceback
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from .errors import InputError
 
@@ -32,7 +34,8 @@ def main(argv: list[str] | None = None) -> int:
     _add_global_options(parser)
     sub = parser.add_subparsers(dest="command", required=True)
     b = sub.add_parser("build", help="typeset an issue and write its PDFs and report")
-    b.add_argument("issue", type=Path, help="issues/<id>/issue.yaml")
+    b.add_argument("issue", type=Path, nargs="+",
+                   help="issues/<id>/issue.yaml; several (or quoted globs) build as a batch, each into -o/<id>/")
     b.add_argument("-o", "--output", type=Path, default=Path("output"), help="output folder (default: output/)")
     b.add_argument("--pdfx", choices=["x4", "x1a"], help="PDF/X flavour of the print PDFs (default: the layout's)")
     b.add_argument("--allow-overset", action="store_true",
@@ -41,6 +44,9 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--reading-pdf", action="store_true", help="also render the reading edition's PDF (WeasyPrint)")
     b.add_argument("--report-pdf", action="store_true", help="also write report.pdf, report.html for print-out "
                    "(WeasyPrint)")
+    from .batch import add_options
+
+    add_options(b)  # --jobs, --cluster
     c = sub.add_parser("check", help="read and lay out an issue, print the fit report, write nothing")
     c.add_argument("issue", type=Path)
     p = sub.add_parser("preflight", help="check print PDFs against the print profile's rules")
@@ -65,6 +71,10 @@ def main(argv: list[str] | None = None) -> int:
             return _preflight(args)
         if args.command in ("layouts", "fonts"):
             return _list_resources(args)
+        if args.command == "build":
+            from .batch import main as build_batch
+
+            return build_batch(args)  # one manifest: _build(args), the single build
         return _build(args)
     except KeyboardInterrupt:
         print("paperpress: interrupted; nothing was left half-written", file=sys.stderr)
@@ -88,7 +98,8 @@ def _problems(problems: list, what: str) -> None:
     print_problems(problems, sys.stderr, what)
 
 
-def _build(args: argparse.Namespace) -> int:
+def _build(args: argparse.Namespace, seen: Callable[[Any], None] | None = None) -> int:
+    """One issue's build (or check); seen(built) once it is laid out (batch.py: its id and pages)."""
     from .build import DoesNotFit, WriteError, build, check_output_folder, fit_table, write_atomically
 
     start = time.perf_counter()
@@ -99,6 +110,8 @@ def _build(args: argparse.Namespace) -> int:
         built = build(args.issue, project, pdfx=pdfx, allow_overset=checking or args.allow_overset,
                       progress=_progress(args), reading_pdf=getattr(args, "reading_pdf", False),
                       report_pdf=getattr(args, "report_pdf", False))
+        if seen is not None:
+            seen(built)
         if not checking:
             check_output_folder(args.output, built.issue, project)
     except DoesNotFit as e:
