@@ -74,13 +74,8 @@ def test_pdftotext_reads_every_article_whole_and_in_order_with_its_jump_lines(ex
         assert _read(text, story, start or 0, dest) == "".join(paragraphs(story)), sid
 
 
-PDFMINER = pytest.param("pdfminer", marks=pytest.mark.xfail(strict=True, reason=(
-    "pdfminer's layout analysis splits a column's text box where a paragraph's short last line meets the next "
-    "one's indent, and orders the pieces row by row across the feature's five columns (page 3)")))
-
-
 @pytest.mark.parametrize("edition", ["screen/example.pdf", "archive/example.pdf"])
-@pytest.mark.parametrize("tool", ["pdftotext", "pypdfium2", PDFMINER])
+@pytest.mark.parametrize("tool", ["pdftotext", "pypdfium2", "pdfminer"])
 def test_three_extractors_read_every_article_whole_and_in_order(example, edition, tool):
     _, out, _, stories = example
     text = extract(tool, out / edition)

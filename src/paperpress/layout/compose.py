@@ -6,8 +6,8 @@ import dataclasses
 from dataclasses import dataclass
 
 from ..fonts import FontBook
-from ..manifest import Issue, Layout, Module, PageSpec
-from ..model import Bookmark, LineInfo, Link, Page, Rect, Rule
+from ..manifest import Issue, Layout, Module, PageSpec, Style
+from ..model import Bookmark, Glyph, GlyphRun, LineInfo, Link, Page, Rect, Rule
 from ..stories import Story
 from ..units import pt
 from .figures import _figure
@@ -183,6 +183,8 @@ def _article(page: Page, spec: PageSpec, module: Module, layout: Layout, fonts: 
             continue
         indent = 2 * em if first_of_para else flush_right.get(k, 0)
         base = grid.baseline(line_no + r)
+        if first_of_para:
+            _indent(page, fonts, body_style, cx, base, indent, (story.id, "P", para_of[k]))
         _put(page, line, cx + indent, base, body_style, runin, tag=(story.id, "P", para_of[k]))
         if para_of[k] in (JUMP_MARK, JUMP_BACK) and placed is not None:  # the jump line links to the other part
             to = placed.continues_on if para_of[k] == JUMP_MARK else placed.continued_from
@@ -198,6 +200,23 @@ def _article(page: Page, spec: PageSpec, module: Module, layout: Layout, fonts: 
                f"columns {module.column}–{module.column + module.span - 1}, "
                f"lines {module.line}–{module.line + module.lines - 1}",
                capacity, slots_used(slots, per_col), m.chars, overflowing)
+
+
+def _indent(page: Page, fonts: FontBook, style: Style, x: int, baseline: int, width: int,
+            tag: tuple[str, str, int]) -> None:
+    """A paragraph's first-line indent set as ideographic spaces (U+3000, blank glyphs) rather than as a bare
+    offset: the text holds the indent as Chinese text does, and a reader that groups lines into blocks by
+    their left edges (pdfminer's layout analysis) keeps the paragraph with the lines above it."""
+    face = fonts[style.font]
+    if not face.has("\u3000"):
+        return
+    gid, adv = face.glyph("\u3000")
+    step = adv * style.size // face.upem
+    n = width // step if step else 0
+    if n:
+        glyphs = tuple(Glyph(gid, i * step, "\u3000") for i in range(n))
+        page.items.append(GlyphRun(style.font, style.size, x, baseline, glyphs, style.color, article=tag[0],
+                                   role=tag[1], para=tag[2]))
 
 
 def _first_words(story: Story) -> str:
