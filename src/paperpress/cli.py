@@ -158,9 +158,9 @@ def _build(args: argparse.Namespace, seen: Callable[[Any], None] | None = None) 
         print(f"{len(built.misfits)} module(s) do not fit: screen PDF and report written, no print PDFs",
               file=sys.stderr)
         return DOES_NOT_FIT
-    failed = [f for f in built.preflight if f.severity == "error"]
-    for f in built.preflight:
-        print(f"preflight {f}", file=sys.stderr)
+    failed = [pf for pf in built.preflight if pf.severity == "error"]
+    for pf in built.preflight:
+        print(f"preflight {pf}", file=sys.stderr)
     if failed:
         print(f"print preflight: {len(failed)} error(s); see report.json", file=sys.stderr)
         return PREFLIGHT_FAILED

@@ -67,7 +67,7 @@ class _Converter:
         if isinstance(node, shapes.UserNode):  # widgets (axes, labels, legends) draw themselves into shapes
             self.walk(node.provideNode(), m)
         elif isinstance(node, shapes.Group):
-            inner = _mul(tuple(node.transform), m)  # type: ignore[arg-type]
+            inner = _mul(tuple(node.transform), m)
             for child in node.contents:
                 self.walk(child, inner)
         elif isinstance(node, shapes.String):

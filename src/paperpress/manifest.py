@@ -25,6 +25,7 @@ from .yamlsrc import (
     check_keys,
     load_mapping,
     mapping_items,
+    mark,
     node_flag,
     node_get,
     node_int,
@@ -279,7 +280,7 @@ def _color(node: yaml.Node | None, fname: str, problems: Problems, colors: dict[
         except ValueError:
             vals = ()
         if len(vals) == 4 and all(0 <= v <= 1 for v in vals):
-            return vals  # type: ignore[return-value]
+            return vals
     problems.add(fname, node.start_mark, "expected a colour: a name from colors: or [C, M, Y, K] in percent")
     return None
 
@@ -288,7 +289,7 @@ def _face_id(node: yaml.Node | None, style: str, fonts: FontBook, fname: str, pr
     """A face id a style names, checked against the catalog."""
     font = node_str(node, fname, problems)
     if font is not None and font not in fonts:
-        problems.add(fname, node.start_mark, f"unknown font '{font}' in style '{style}' (the catalog "
+        problems.add(fname, mark(node), f"unknown font '{font}' in style '{style}' (the catalog "
                      f"{fonts.catalog} has: {', '.join(sorted(fonts.faces))})")
         return None
     return font
@@ -341,8 +342,8 @@ def load_layout(path: Path, fonts: FontBook, problems: Problems) -> Layout | Non
         size = _length(get(v, "size"), fname, problems, "4pt", "200pt", "a type size")
         leading_node = get(v, "leading", required=False)
         leading = _length(leading_node, fname, problems, "4pt", "2000pt", "a leading")
-        if size and leading and not size <= leading <= 10 * size:
-            problems.add(fname, leading_node.start_mark, f"the leading of style '{k.value}' must lie between its "
+        if size and leading and leading_node is not None and not size <= leading <= 10 * size:
+            problems.add(fname, mark(leading_node), f"the leading of style '{k.value}' must lie between its "
                          f"size and ten times it ({size / 1000:g}pt–{size / 100:g}pt), got {leading_node.value}")
             leading = None
         color = _color(get(v, "color", required=False), fname, problems, colors) or BLACK
@@ -362,12 +363,12 @@ def load_layout(path: Path, fonts: FontBook, problems: Problems) -> Layout | Non
     punct_node = get(lb, "punctuation", required=False)
     punctuation = node_str(punct_node, fname, problems) or "quanjiao"
     if punctuation not in HOUSE_STYLES:
-        problems.add(fname, punct_node.start_mark, f"unknown punctuation style '{punctuation}' (expected one of: "
+        problems.add(fname, mark(punct_node), f"unknown punctuation style '{punctuation}' (expected one of: "
                      f"{', '.join(HOUSE_STYLES)})")
     rules_node = get(lb, "rules", required=False)
     rules = node_str(rules_node, fname, problems) or "strict"
     if rules not in ("strict", "loose"):
-        problems.add(fname, rules_node.start_mark, f"unknown rule set '{rules}' (expected strict or loose)")
+        problems.add(fname, mark(rules_node), f"unknown rule set '{rules}' (expected strict or loose)")
 
     def _float(key: str, default: float, high: float) -> float:
         value = node_number(get(lb, key, required=False), fname, problems, f"{key} (ems)", 0.0, high)
@@ -388,12 +389,15 @@ def load_layout(path: Path, fonts: FontBook, problems: Problems) -> Layout | Non
     if len(problems.items) > before or None in (trim_w, trim_h, bleed, m_top, m_left, header_h, columns, chars,
                                                  gutter, lines) or body is None:
         return None
+    assert trim_w is not None and trim_h is not None and bleed is not None and m_top is not None
+    assert m_left is not None and header_h is not None and columns is not None and chars is not None
+    assert gutter is not None and lines is not None
     name = node_str(get(root, "name", required=False), fname, problems) or path.stem
     layout = Layout(name, path, trim_w, trim_h, bleed, m_top, m_left, header_h, columns, chars, gutter, lines,
                     body, styles, rules, max_stretch, latin_gap, colors, print=print_settings,
                     punctuation=punctuation, copyfit=copyfit, table=table)
     if layout.margin_left + layout.area_w > layout.trim_w or layout.grid_top + layout.area_h > layout.trim_h:
-        problems.add(fname, grid.start_mark,
+        problems.add(fname, mark(grid),
                      f"the type area ({layout.area_w / 2834.6:.1f} × {layout.area_h / 2834.6:.1f} mm at "
                      f"{layout.margin_left / 2834.6:.1f}, {layout.grid_top / 2834.6:.1f} mm) does not fit the trim")
         return None
@@ -440,7 +444,7 @@ def _print_settings(node: yaml.Node | None, path: Path, problems: Problems) -> P
     pdfx_node = get(node, "pdfx")
     pdfx = node_str(pdfx_node, fname, problems) or defaults.pdfx
     if pdfx not in PDFX_VERSIONS:
-        problems.add(fname, pdfx_node.start_mark, f"unknown PDF/X version '{pdfx}' (expected one of: "
+        problems.add(fname, mark(pdfx_node), f"unknown PDF/X version '{pdfx}' (expected one of: "
                      f"{', '.join(PDFX_VERSIONS)})")
     intent = None
     inode = get(node, "output-intent")
@@ -455,9 +459,9 @@ def _print_settings(node: yaml.Node | None, path: Path, problems: Problems) -> P
             candidates = profile_candidates(prof, path)
             ppath = next((p for p in candidates if p.is_file()), candidates[0])
             if not ppath.is_file():
-                problems.add(fname, pnode.start_mark, f"output profile {prof} not found (looked at {ppath})")
+                problems.add(fname, mark(pnode), f"output profile {prof} not found (looked at {ppath})")
             elif (why := _not_cmyk_output_profile(ppath)) is not None:
-                problems.add(fname, pnode.start_mark, f"output profile {prof}: {why}")
+                problems.add(fname, mark(pnode), f"output profile {prof}: {why}")
             elif cond is not None:
                 intent = OutputIntent(ppath, cond, registry, info)
     ink = node_int(get(node, "ink-limit"), fname, problems, 100, 400)
@@ -497,7 +501,7 @@ def load_issue(path: Path, fonts: FontBook, layouts_dir: Path | Sequence[Path], 
         problems.add(fname, id_node.start_mark if id_node is not None else None,
                      f"the issue id {issue_id!r} names the output folder: letters, digits, '-', '_' and '.' only")
     if code is not None and not SAFE_NAME.fullmatch(code):
-        problems.add(fname, get(root, "code").start_mark, f"the paper code {code!r} goes into file names: letters, "
+        problems.add(fname, mark(get(root, "code")), f"the paper code {code!r} goes into file names: letters, "
                      "digits, '-', '_' and '.' only")
     front = _front_fields(root, path, problems)
     layouts: dict[str, Layout | None] = {}
@@ -510,9 +514,9 @@ def load_issue(path: Path, fonts: FontBook, layouts_dir: Path | Sequence[Path], 
         check_keys(pnode, PAGE_FIELDS, fname, problems, "page")
         num_node = get(pnode, "number")
         number_p = node_int(num_node, fname, problems, 1, 999)
-        if number_p is not None:
+        if number_p is not None and num_node is not None:
             if number_p in numbers:
-                problems.add(fname, num_node.start_mark, f"page {number_p} twice (first at line {numbers[number_p]})")
+                problems.add(fname, mark(num_node), f"page {number_p} twice (first at line {numbers[number_p]})")
             numbers.setdefault(number_p, num_node.start_mark.line + 1)
         name = node_str(get(pnode, "name"), fname, problems)
         editor = node_str(get(pnode, "editor", required=False), fname, problems) or ""
@@ -520,7 +524,7 @@ def load_issue(path: Path, fonts: FontBook, layouts_dir: Path | Sequence[Path], 
         lname = node_str(lnode, fname, problems)
         layout = None
         if lname is not None and not SAFE_NAME.fullmatch(lname):
-            problems.add(fname, lnode.start_mark, f"a layout is named, not a path: {lname!r} (letters, digits, "
+            problems.add(fname, mark(lnode), f"a layout is named, not a path: {lname!r} (letters, digits, "
                          "'-', '_' and '.'; read from the project's layouts/ folder)")
             lname = None
         if lname is not None:
@@ -530,27 +534,29 @@ def load_issue(path: Path, fonts: FontBook, layouts_dir: Path | Sequence[Path], 
                 if not lpath.is_file():
                     known = sorted({p.stem for d in dirs for p in d.glob("*.yaml")})
                     where = ", ".join(str(d) for d in dirs)
-                    problems.add(fname, lnode.start_mark,
+                    problems.add(fname, mark(lnode),
                                  f"unknown layout '{lname}' (known: {', '.join(known) or 'none'} in {where})",
                                  hint=_did_you_mean(lname, known))
                     layouts[lname] = None
                 else:
                     layouts[lname] = load_layout(lpath, fonts, problems)
             layout = layouts[lname]
-        modules = []
+        modules: list[Module] = []
         if layout is not None and layout.masthead is not None:  # a front layout: its masthead comes first
             from .layout.masthead import masthead_module
 
             if layout.masthead.barcode is not None and front.get("ean13") is None:
-                problems.add(fname, lnode.start_mark, f"the layout '{layout.name}' has a masthead barcode slot: "
+                problems.add(fname, mark(lnode), f"the layout '{layout.name}' has a masthead barcode slot: "
                              "the issue needs ean13: (the periodical's 977… EAN-13)")
             if layout.masthead.barcode is not None and front.get("ean13") and front.get("addon") is None:
                 from .layout.masthead import addon_for
 
                 if addon_for(number) is None:
-                    problems.add(fname, lnode.start_mark, "the masthead barcode's add-on: give addon: or a number: "
+                    problems.add(fname, mark(lnode), "the masthead barcode's add-on: give addon: or a number: "
                                  "with digits (its last two are the add-on)")
-            modules.append(masthead_module(layout))
+            front_module = masthead_module(layout)
+            if front_module is not None:
+                modules.append(front_module)
         for mnode in node_list(get(pnode, "modules"), fname, problems):
             m = _module(mnode, path, layout, problems)
             if m is not None:
@@ -596,7 +602,8 @@ def _front_fields(root: yaml.Node, path: Path, problems: Problems) -> dict:
             if why:
                 problems.add(fname, node.start_mark, why)
                 continue
-            value = target
+            out[key.replace("-", "_")] = target
+            continue
         out[key.replace("-", "_")] = value
     return out
 
@@ -656,10 +663,10 @@ def _module(node: yaml.Node, issue_path: Path, layout: Layout | None, problems: 
         try:
             found = target.is_file()
         except OSError as e:  # a name too long, a loop of links
-            problems.add(fname, n.start_mark, f"{what} file {rel[:80]}: {e.strerror or e}")
+            problems.add(fname, mark(n), f"{what} file {rel[:80]}: {e.strerror or e}")
             return None
         if not found:
-            problems.add(fname, n.start_mark, f"{what} file {rel} not found (looked in {target.parent})")
+            problems.add(fname, mark(n), f"{what} file {rel} not found (looked in {target.parent})")
             return None
         return target
 
@@ -667,7 +674,7 @@ def _module(node: yaml.Node, issue_path: Path, layout: Layout | None, problems: 
     story = load_story(apath, problems) if apath is not None else None
     figure = existing(fig_node, "image")
     if figure is not None and (why := image_problem(figure)) is not None:
-        problems.add(fname, fig_node.start_mark, f"image file {figure.name}: {why}")
+        problems.add(fname, mark(fig_node), f"image file {figure.name}: {why}")
         figure = None
     # captions, credits and column heads are normalised like body text (normalize: false on the module: not)
     enabled = node_flag(get("normalize", False), fname, problems, default=True)
@@ -700,7 +707,7 @@ def _module(node: yaml.Node, issue_path: Path, layout: Layout | None, problems: 
     body_cols = node_int(get("columns", False), fname, problems, 1)
     box = node_flag(get("box", False), fname, problems)
     vertical = node_flag(get("vertical", False), fname, problems)
-    if None in (col, span) or (line_node is not None and line is None):
+    if col is None or span is None or (line_node is not None and line is None):
         return None
     if layout is not None:
         first, last = line or 1, (line or 1) + (lines or 1) - 1
@@ -852,10 +859,10 @@ def _not_cmyk_output_profile(path: Path) -> str | None:
 
 
 def _check_overlaps(modules: list[Module], fname: str, problems: Problems) -> None:
-    modules = [m for m in modules if m.line is not None and m.lines is not None]  # the planner checks the rest
-    for i, a in enumerate(modules):
-        for b in modules[i + 1:]:
+    pinned = [(m, m.line, m.lines) for m in modules if m.line is not None and m.lines is not None]  # the planner
+    for i, (a, al, an) in enumerate(pinned):  # checks the rest
+        for b, bl, bn in pinned[i + 1:]:
             if (a.column < b.column + b.span and b.column < a.column + a.span
-                    and a.line < b.line + b.lines and b.line < a.line + a.lines):
+                    and al < bl + bn and bl < al + an):
                 problems.add(fname, Mark(b.where[1], b.where[2]),
                              f"module '{b.name}' overlaps module '{a.name}' (line {a.where[1]})")

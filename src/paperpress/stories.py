@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import yaml
 
 from .errors import Mark, Problems
 from .normalize import normalize
-from .yamlsrc import check_keys, load_mapping, node_flag, node_get, node_list, node_str
+from .yamlsrc import check_keys, load_mapping, mark, node_flag, node_get, node_list, node_str
 
 KINDS = ("news", "editors-note", "column", "feature")
 TEXT_FIELDS = ("kicker", "title", "subtitle", "dateline", "byline")
@@ -150,7 +151,7 @@ def _cell(node: yaml.Node, fname: str, problems: Problems) -> str | None:
     return node_str(node, fname, problems)
 
 
-def _table(value: yaml.Node, path: Path, problems: Problems, fix) -> Para | None:  # type: ignore[no-untyped-def]
+def _table(value: yaml.Node, path: Path, problems: Problems, fix: Any) -> Para | None:
     """`{table: [[…], …]}` rows; `{table: {header: […], rows: [[…], …]}}`; `{table: {csv: file.csv}}` — a CSV
     file next to the article, its first row the header unless `header: false`."""
     import csv
@@ -208,7 +209,7 @@ def _table(value: yaml.Node, path: Path, problems: Problems, fix) -> Para | None
                 sources.append([Source(str(target), line, 1, False) for _ in record])
         if first_is_header and rows:
             header = rows.pop(0)  # its sources stay first, as for a YAML header
-        where_rows = csv_node
+        where_rows: yaml.Node | None = csv_node
     else:
         if header_node is not None:
             header = [_cell(c, fname, problems) or "" for c in node_list(header_node, fname, problems)]
@@ -220,14 +221,14 @@ def _table(value: yaml.Node, path: Path, problems: Problems, fix) -> Para | None
         if header is not None:
             sources.insert(0, [_source(fname, c) for c in header_node.value])  # type: ignore[union-attr]
     if not rows:
-        problems.add(fname, where_rows.start_mark, "a table needs at least one row")
+        problems.add(fname, mark(where_rows), "a table needs at least one row")
         return None
     width = len(header) if header is not None else len(rows[0])
     if not 1 <= width <= MAX_TABLE_COLUMNS:
-        problems.add(fname, where_rows.start_mark, f"a table has 1–{MAX_TABLE_COLUMNS} columns, got {width}")
+        problems.add(fname, mark(where_rows), f"a table has 1–{MAX_TABLE_COLUMNS} columns, got {width}")
         return None
     if len(rows) > MAX_TABLE_ROWS:
-        problems.add(fname, where_rows.start_mark, f"a table has at most {MAX_TABLE_ROWS} rows, got {len(rows)}")
+        problems.add(fname, mark(where_rows), f"a table has at most {MAX_TABLE_ROWS} rows, got {len(rows)}")
         return None
     body_sources = sources[1:] if header is not None else sources
     for row, srcs in zip(rows, body_sources, strict=True):
@@ -281,7 +282,7 @@ def load_story(path: Path, problems: Problems) -> Story | None:
     kind_node = node_get(root, "kind", fname, problems, required=True)
     kind = node_str(kind_node, fname, problems)
     if kind is not None and kind not in KINDS:
-        problems.add(fname, kind_node.start_mark, f"unknown kind '{kind}' (expected one of: {', '.join(KINDS)})")
+        problems.add(fname, mark(kind_node), f"unknown kind '{kind}' (expected one of: {', '.join(KINDS)})")
     enabled = node_flag(node_get(root, "normalize", fname, problems), fname, problems, default=True)
     changes: list[Normalisation] = []
 
@@ -294,9 +295,9 @@ def load_story(path: Path, problems: Problems) -> Story | None:
     sources: dict[str, Source] = {}
     for f in (*TEXT_FIELDS, "jump-title"):
         node = node_get(root, f, fname, problems)
-        values[f] = node_str(node, fname, problems)
-        if values[f] is not None and not values[f].strip():
-            problems.add(fname, node.start_mark, f"blank {f}: leave the field out, or give it text")
+        value = values[f] = node_str(node, fname, problems)
+        if value is not None and not value.strip():
+            problems.add(fname, mark(node), f"blank {f}: leave the field out, or give it text")
             values[f] = None
         elif node is not None and values[f] is not None:
             sources[f] = _source(fname, node)

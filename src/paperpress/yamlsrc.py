@@ -170,6 +170,11 @@ QUOTE_HINT = ("a ': ' (colon and space) makes YAML read the text as key: value; 
               "('…' or \"…\"), or use the full-width colon ：")
 
 
+def mark(node: yaml.Node | None) -> yaml.Mark | None:
+    """Where a node starts, for a problem's location; None (no location) for a field that is absent."""
+    return node.start_mark if node is not None else None
+
+
 def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
     """A "did you mean 'x'?" hint from the closest allowed word, or None."""
     close = difflib.get_close_matches(str(word), sorted(choices), n=1, cutoff=0.6)

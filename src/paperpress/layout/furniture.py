@@ -233,7 +233,7 @@ def chart_drawing(kind: str, data: dict[str, float], title: str = "", width_pt: 
     return d
 
 
-def read_chart_csv(path) -> tuple[dict[str, float], Series, str]:  # type: ignore[no-untyped-def]
+def read_chart_csv(path) -> tuple[dict[str, float], Series, str]:
     """A chart's table: a header row (the category axis' title, then one name per series), then a label
     and its values a row. Problems name the CSV's row and column."""
     import csv
@@ -274,7 +274,7 @@ def read_chart_csv(path) -> tuple[dict[str, float], Series, str]:  # type: ignor
     return labels, [(name, vals) for name, vals in zip(head[1:], columns, strict=True)], head[0]
 
 
-def check_spec(kind: str, node, fname: str, problems) -> tuple[str, dict] | None:  # type: ignore[no-untyped-def]
+def check_spec(kind: str, node, fname: str, problems) -> tuple[str, dict] | None:
     """A barcode:, qr: or chart: mapping from the manifest, checked; problems located at the node."""
     import yaml
 
@@ -342,7 +342,7 @@ def fit_problem(kind: str, spec: dict, width: int, height: int) -> str | None:
     return None
 
 
-def place(page, module, layout, fonts) -> None:  # type: ignore[no-untyped-def]
+def place(page, module, layout, fonts) -> None:
     """Draw a furniture module into its grid rectangle (scaled to fit, never below a barcode's minimum)."""
     from ..graphics import drawing_items
     from .compose import Grid
@@ -382,7 +382,7 @@ _DAYS_TENS = ["初", "十", "廿", "三"]
 _DIGITS = "一二三四五六七八九十"
 
 
-def lunar_date(d) -> str:  # type: ignore[no-untyped-def]
+def lunar_date(d) -> str:
     """农历 for a Gregorian date, e.g. 乙巳年二月初四 (lunardate's tables, 1900–2099)."""
     from lunardate import LunarDate
 
@@ -393,7 +393,7 @@ def lunar_date(d) -> str:  # type: ignore[no-untyped-def]
     return f"{year}年{month}{day}"
 
 
-def masthead_lines(issue, spec: dict) -> tuple[str, str]:  # type: ignore[no-untyped-def]
+def masthead_lines(issue, spec: dict) -> tuple[str, str]:
     """The masthead's two data lines: the date (with weekday and lunar date), then number, CN and 邮发代号."""
     d = issue.date
     date_line = f"{d.year}年{d.month}月{d.day}日　星期{'一二三四五六日'[d.weekday()]}　农历{lunar_date(d)}"
@@ -402,7 +402,7 @@ def masthead_lines(issue, spec: dict) -> tuple[str, str]:  # type: ignore[no-unt
     return date_line, "　".join(p for p in parts if p)
 
 
-def place_masthead(page, module, layout, fonts, issue) -> None:  # type: ignore[no-untyped-def]
+def place_masthead(page, module, layout, fonts, issue) -> None:
     """The nameplate (the paper's name, large) and the data lines beneath it, in the module's rectangle."""
     import dataclasses
 

@@ -186,9 +186,9 @@ def headline_lines(fonts: FontBook, layout: Layout, text: str, style: Style, wid
         lines = [one_line(p) for p in phrases]
         if all(line.used <= width for line in lines):
             return lines
-    lines = phrase_lines(text, width, lambda part: one_line(part), total)
-    if lines is not None:
-        return lines
+    broken = phrase_lines(text, width, lambda part: one_line(part), total)
+    if broken is not None:
+        return broken
     HEADLINE_PROBLEMS.append(f"headline '{text}' cannot be broken between phrases in {width / 1000:.1f} pt: "
                              "set it a size smaller or give it a wider span")
     atoms = make_atoms(spans(fonts, [(text, style)]))
