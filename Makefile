@@ -17,6 +17,7 @@ test: install
 bench: install
 	@$(BIN)/pip install -q --disable-pip-version-check -e '.[test,bench]'
 	$(BIN)/python bench/bench.py
+	$(BIN)/python bench/composition.py
 	$(BIN)/python bench/rebuild.py
 	$(BIN)/python bench/peer.py
 	$(BIN)/python bench/batch.py
