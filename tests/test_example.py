@@ -119,3 +119,28 @@ def test_the_front_page_carries_the_masthead_and_a_decodable_barcode(example):
     doc.close()
     found = {r.text for r in zxingcpp.read_barcodes(img, ean_add_on_symbol=zxingcpp.EanAddOnSymbol.Require)}
     assert any(t.replace(" ", "") == "977100000001725" for t in found), found
+
+
+def test_the_reading_edition_carries_every_article_whole_with_working_links(tmp_path):
+    """The reflowed reading edition: jumps are undone (each article whole, in its page's order), a contents list
+    linking to every page and article, and WeasyPrint's PDF of it with the same text and those links."""
+    import xml.etree.ElementTree as ET
+
+    from tests.test_editions import unread
+
+    built = build(EXAMPLE, reading_pdf=True)
+    issue, _ = load(EXAMPLE)
+    stories = [m.story for spec in issue.pages for m in spec.modules if m.story is not None]
+    html = built.files["reading/example.html"].decode("utf-8")
+    root = ET.fromstring(html.split("\n", 1)[1])
+    ns = {"h": "http://www.w3.org/1999/xhtml"}
+    assert unread("".join(root.find("h:body", ns).itertext()), stories) == []
+    ids = {e.get("id") for e in root.iter() if e.get("id")}
+    hrefs = [a.get("href") for a in root.iterfind(".//h:nav//h:a", ns)]
+    assert len(hrefs) == len(issue.pages) + len(stories) and all(h[1:] in ids for h in hrefs)
+    path = tmp_path / "reading.pdf"
+    path.write_bytes(built.files["reading/example.pdf"])
+    assert unread(extract("pdftotext", path), stories) == []
+    with pikepdf.open(path) as pdf:
+        links = [a for page in pdf.pages for a in page.get("/Annots", []) if a.Subtype == "/Link"]
+        assert len(links) >= len(hrefs)
