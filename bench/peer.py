@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 ARTICLES = ROOT / "issues" / "2024-11-15" / "articles"
 LAYOUT = ROOT / "layouts" / "a3-5col.yaml"
 FONTS = ROOT / "fonts"
-TARGET_CHARS = 18_000
+CHARS_PER_PAGE = 4_500  # 18,000 characters on 4 pages
 PAGES = 4
 SERIF, SANS = "Noto Serif CJK SC", "Noto Sans CJK SC"
 TITLE_SIZE = 22.0  # pt, the a3-5col layout's title style
@@ -86,8 +86,9 @@ def plain(paragraph: str) -> str:
     return paragraph.replace("**", "")
 
 
-def content() -> tuple[list[str], list[str]]:
-    """The sample's paragraphs (with their ** bold leads) repeated in order to about TARGET_CHARS; the news titles."""
+def content(pages: int = PAGES) -> tuple[list[str], list[str]]:
+    """The sample's paragraphs (with their ** bold leads) repeated in order to about CHARS_PER_PAGE a page; the news
+    titles."""
     paragraphs: list[str] = []
     titles: list[str] = []
     for path in sorted(ARTICLES.glob("*.yaml")):
@@ -97,7 +98,7 @@ def content() -> tuple[list[str], list[str]]:
             titles.append(article["title"])
     out: list[str] = []
     total = 0
-    while total < TARGET_CHARS:
+    while total < CHARS_PER_PAGE * pages:
         p = paragraphs[len(out) % len(paragraphs)]
         out.append(p)
         total += len(plain(p))

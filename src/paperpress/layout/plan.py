@@ -124,13 +124,13 @@ def plan_page(spec: PageSpec, fonts: FontBook, means: tuple[str, ...] | None = N
         line = m.line if m.line is not None else max(skyline[c] for c in cols_range) + 1
         p = Placed(m, auto_line=m.line is None, auto_lines=m.lines is None)
         if m.story is not None:
-            tries = [measure(m, c) for c in _candidates(m)]
-            ms = tries[0]
-            if m.lines is None:
-                # the first count that sets the body level; else the first
-                level = [t for t in tries if _level(t)]
-                if "body-columns" in means and level and not _level(ms):
-                    ms = level[0]
+            candidates = _candidates(m)
+            ms = measure(m, candidates[0])
+            if m.lines is None and "body-columns" in means and not _level(ms):
+                # the first count that sets the body level; else the first (the others are set only here)
+                level = next((t for t in (measure(m, c) for c in candidates[1:]) if _level(t)), None)
+                if level is not None:
+                    ms = level
                     p.means.append(f"body-columns {ms.cols}")
             p.measured, p.lines_needed = ms, ms.lines_needed
             lines = m.lines if m.lines is not None else ms.lines_needed
