@@ -275,18 +275,41 @@ class Breaker:
         stretch = self.s.max_stretch
         spaces = any(x.kind == SPACE for x in atoms)  # lines may then need trimming: take the general path
         reach = LOOSE_WINDOW * self.s.max_stretch
-        candidates = [k for k in range(n + 1) if k == 0 or self.can_break[k]]
+        can_break = self.can_break
+        candidates = [k for k in range(n + 1) if k == 0 or can_break[k]]
+        top = 1  # the previous b's first candidate index to measure (see below)
         for j in range(1, len(candidates)):
             b = candidates[j]
             final = b == n
             squeeze_b = atoms[b - 1].squeeze
             em = atoms[b - 1].size
-            for i in range(j - 1, -1, -1):
+            start = j - 1
+            if window and not final and j > 1:
+                # Lines far looser than the limit are skipped: a longer line (smaller a) will do better. For
+                # a > 0 the test is monotone in i (a longer line is never looser), so the first i to measure
+                # is found by moving the previous b's boundary, not by testing every i from j - 1 down.
+                wb = W[b] + G[b] + hy[b]
+
+                def loose(i: int, wb: int = wb, b: int = b, em: int = em) -> bool:
+                    a = candidates[i]
+                    return wb - W[a] - G[a] + (b - a) * reach * em < width
+
+                t = min(top, j - 1)
+                if loose(t):
+                    while t > 1 and loose(t):
+                        t -= 1
+                    start = 0 if loose(t) else t
+                else:
+                    while t + 1 < j and not loose(t + 1):
+                        t += 1
+                    start = t
+                top = t
+            for i in range(start, -1, -1):
                 a = candidates[i]
                 w = first_width if a == 0 else width
                 upper = W[b] - W[a] + G[b] - G[a] + hy[b]  # at least the line's natural width
-                if window and not final and upper + (b - a) * reach * em < w:
-                    continue  # hopelessly loose: a longer line (smaller a) will do better
+                if a == 0 and window and not final and upper + (b - a) * reach * em < w:
+                    continue  # (the first line has its own width: tested here)
                 if best[a] == INFEASIBLE:
                     continue
                 # lines only grow as a moves left: stop once even full squeezing cannot fit
