@@ -25,6 +25,7 @@ class UsedFont:
     face: Face
     text: dict[int, str] = field(default_factory=dict)  # old gid → characters
     codes: dict[int, int] = field(default_factory=dict)  # old gid → code in the content stream (new gid)
+    hex: dict[int, str] = field(default_factory=dict)  # old gid → its code as the content stream shows it
 
     def use(self, gid: int, text: str) -> None:
         if gid not in self.text or (not self.text[gid] and text):
@@ -88,6 +89,7 @@ def embed(pdf: pydyf.PDF, used: UsedFont) -> pydyf.Dictionary:
     face = used.face
     sub = _subset(face, tuple(sorted(used.text)))
     used.codes = {old: sub.mapping[old] for old in used.text}
+    used.hex = {old: f"<{code:04X}>" for old, code in used.codes.items()}
     upem = face.upem
     font = face.hb_font
     # deterministic subset tag from the glyph set (PDF 9.6.4: six capital letters)
