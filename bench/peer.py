@@ -88,7 +88,8 @@ def plain(paragraph: str) -> str:
 
 def content(pages: int = PAGES) -> tuple[list[str], list[str]]:
     """The sample's paragraphs (with their ** bold leads) repeated in order to about CHARS_PER_PAGE a page; the news
-    titles."""
+    titles. Each repetition is marked (（2）, （3）…) so that no two paragraphs are the same text: neither tool
+    (nor paperpress's cache of set paragraphs) may reuse one paragraph's lines for another."""
     paragraphs: list[str] = []
     titles: list[str] = []
     for path in sorted(ARTICLES.glob("*.yaml")):
@@ -99,7 +100,8 @@ def content(pages: int = PAGES) -> tuple[list[str], list[str]]:
     out: list[str] = []
     total = 0
     while total < CHARS_PER_PAGE * pages:
-        p = paragraphs[len(out) % len(paragraphs)]
+        rep, i = divmod(len(out), len(paragraphs))
+        p = paragraphs[i] if rep == 0 else f"（{rep + 1}）{paragraphs[i]}"
         out.append(p)
         total += len(plain(p))
     return out, titles

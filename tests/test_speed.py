@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import random
+from pathlib import Path
+
+import pytest
 
 from paperpress.linebreak.breaker import INFEASIBLE, LOOSE_WINDOW, SPACE, Breaker, Settings
 
+from .conftest import ROOT, SAMPLE
 from .test_linebreak import EM, atoms
 
 
@@ -84,3 +88,90 @@ def test_bounded_window_chooses_the_breaks_of_the_full_scan() -> None:
                 _Scanning(at, settings)._dp(first, chars * EM, window), (text, chars, first, settings, window)
         tried += 1
     assert tried == 300
+
+
+def _peer():
+    """bench/peer.py (not a package): its generator of A3 issues of any length."""
+    import importlib.util
+    import sys
+
+    spec = importlib.util.spec_from_file_location("paperpress_bench_peer", ROOT / "bench" / "peer.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+def _files(out: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def test_sample_builds_to_the_same_bytes_twice(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Reuse inside a build (adjustments, compressed streams, ICC, subsets) leaves no trace: two builds of the
+    sample, one cold and one from a warm cache, give the same files."""
+    from paperpress.build import build, write_atomically
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    a = write_atomically(build(SAMPLE, use_cache=False), tmp_path / "out" / "a")
+    b = write_atomically(build(SAMPLE), tmp_path / "out" / "b")
+    c = write_atomically(build(SAMPLE), tmp_path / "out" / "c")
+    fa = _files(a)
+    assert any(k.startswith("print/") for k in fa) and fa == _files(b) == _files(c)
+
+
+def test_same_bytes_with_and_without_cache_and_workers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A 3-page issue: --no-cache with one process, a cold cache with two workers, then the warm cache with one
+    and with two — every file the same bytes, and the warm builds set no paragraph anew."""
+    from paperpress import linecache
+    from paperpress.build import build, write_atomically
+
+    peer = _peer()
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    paragraphs, titles = peer.content(3)
+    (tmp_path / "project").mkdir()
+    issue = peer.write_project(tmp_path / "project", peer.split(paragraphs[: len(paragraphs) // 3], 3), titles)
+    outs = []
+    counts = []
+    for name, jobs, cache in (("cold", 1, False), ("fill", 2, True), ("warm1", 1, True), ("warm2", 2, True)):
+        before = dict(linecache.stats)
+        built = build(issue, jobs=jobs, use_cache=cache)
+        counts.append({k: linecache.stats[k] - before[k] for k in before})
+        outs.append(_files(write_atomically(built, tmp_path / "out" / name)))
+    assert len([k for k in outs[0] if k.startswith("print/")]) == 4  # three pages and the whole issue
+    assert all(o == outs[0] for o in outs[1:])
+    assert counts[0] == {"hits": 0, "misses": 0, "writes": 0}  # --no-cache: the cache is not even looked at
+    assert counts[1]["misses"] >= 10 and counts[1]["writes"] == counts[1]["misses"]
+    assert counts[2]["misses"] == counts[3]["misses"] == 0 and counts[2]["hits"] == counts[1]["misses"]
+
+
+def test_cache_is_bounded_and_ignores_what_it_did_not_write(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+    import pickle
+
+    from paperpress import linecache
+    from paperpress.linebreak.breaker import Paragraph
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    made = []
+    calls = []
+
+    def compute() -> Paragraph:
+        calls.append(1)
+        return Paragraph(())
+
+    for i in range(8):
+        key = ("text", i)
+        assert linecache.paragraph(key, compute) == Paragraph(())
+        made.append(linecache.entry(key))
+        assert made[-1].is_file()
+    for age, path in enumerate(made):  # entry 0 the least recently used
+        os.utime(path, ns=(10**18 + age * 10**9,) * 2)
+    size = made[0].stat().st_size
+    assert linecache.trim(limit=4 * size) == 5  # down to 3/4 of the limit: the 3 newest stay
+    assert sorted(p.exists() for p in made) == [False] * 5 + [True] * 3 and all(p.exists() for p in made[5:])
+    assert linecache.paragraph(("text", 7), compute) == Paragraph(()) and len(calls) == 8  # a hit
+    made[7].write_bytes(pickle.dumps(os.system))  # not a paragraph: refused, not called
+    made[6].write_bytes(b"\x80\x05 cut short")
+    assert linecache.paragraph(("text", 7), compute) == Paragraph(()) and len(calls) == 9
+    assert linecache.paragraph(("text", 6), compute) == Paragraph(()) and len(calls) == 10

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import report_html, resources, typography
+from . import linecache, pool, report_html, resources, typography
 from .coverage import check_coverage
 from .errors import InputError, Problem, Problems
 from .fonts import Face, FontBook
@@ -27,7 +27,7 @@ from .manifest import Issue, load_issue, print_file_name
 from .model import Page
 from .pdf import reading
 from .pdf.archive import archive_meta, sidecar
-from .pdf.writer import PROFILES, Meta, print_profile, render
+from .pdf.writer import PROFILES, Meta, Profile, print_profile, render
 from .preflight import Finding as PreflightFinding
 from .preflight import Rules, preflight
 from .scaffold import placeholders
@@ -136,12 +136,27 @@ def misfits(issue: Issue, fits: list[Fit], findings: list[Finding]) -> list[Prob
 
 def build(issue_path: Path, project: Project | None = None, pdfx: str | None = None,
           allow_overset: bool = False, progress: Callable[[int, int], None] | None = None,
-          reading_pdf: bool = False) -> Built:
+          reading_pdf: bool = False, jobs: int | None = None, use_cache: bool = True) -> Built:
     """Read, lay out and render an issue in memory; pdfx overrides the layouts' PDF/X flavour.
 
     Copy that does not fit raises DoesNotFit, unless allow_overset: then the build goes on without print PDFs
     (a plate with text missing never leaves the building), and the screen PDF marks each module.
-    progress(done, total) is called as each page is laid out and as each print page is rendered."""
+    progress(done, total) is called as each page is laid out and as each print page is rendered.
+    jobs: worker processes for the output files (None: one for a small issue, else one per core);
+    use_cache=False: a cold build, the persistent cache of set paragraphs neither read nor written."""
+    was, writes = linecache.enabled, linecache.stats["writes"]
+    linecache.enabled = use_cache and was
+    try:
+        built = _build(issue_path, project, pdfx, allow_overset, progress, reading_pdf, jobs)
+    finally:
+        linecache.enabled = was
+    if linecache.stats["writes"] > writes:
+        linecache.trim()  # the cache stays within its size
+    return built
+
+
+def _build(issue_path: Path, project: Project | None, pdfx: str | None, allow_overset: bool,
+           progress: Callable[[int, int], None] | None, reading_pdf: bool, jobs: int | None) -> Built:
     t0 = time.perf_counter()
     issue, fonts = load(issue_path, project)
     t1 = time.perf_counter()
@@ -177,7 +192,19 @@ def build(issue_path: Path, project: Project | None = None, pdfx: str | None = N
     articles = ", ".join(f.article for f in fits)
     settings = issue.pages[0].layout.print
     profile = print_profile(pdfx or settings.pdfx)
-    checks: list[tuple[str, Rules]] = []  # each print file with the rules of its own layout
+    # Every output file is an independent task (its render and, for print, its preflight): run on forked
+    # workers when jobs > 1, each result put back in its place, so the bytes do not depend on the workers.
+    tasks: list[Callable[[], tuple[list[tuple[str, bytes]], list[PreflightFinding], float]]] = []
+
+    def task(files: list[tuple[str, list[Page], Profile, Meta]],
+             check: tuple[Rules, bool] | None = None) -> None:
+        def run() -> tuple[list[tuple[str, bytes]], list[PreflightFinding], float]:
+            out = [(rel, render(doc_pages, fonts, doc_profile, meta)) for rel, doc_pages, doc_profile, meta in files]
+            t = time.perf_counter()
+            found = [] if check is None else preflight(out[0][1], check[0], name=out[0][0], content=check[1])
+            return out, found, time.perf_counter() - t
+        tasks.append(run)
+
     for spec, page in zip(issue.pages, pages, strict=True):
         ps = spec.layout.print
         meta = Meta(f"{title} 第{page.number}版 {page.name}", issue.date, subject=page.name,
@@ -187,17 +214,34 @@ def build(issue_path: Path, project: Project | None = None, pdfx: str | None = N
         if built.misfits:
             continue
         page_profile = print_profile(pdfx or ps.pdfx)
-        built.files[name] = render([page], fonts, page_profile, meta)
-        if progress is not None:
-            progress(len(issue.pages) + len(built.page_files), steps)
-        checks.append((name, Rules(page_profile.pdfx or "PDF/X-4", ps.ink_limit)))
+        task([(name, [page], page_profile, meta)], (Rules(page_profile.pdfx or "PDF/X-4", ps.ink_limit), True))
+    page_tasks = len(tasks)
     whole = Meta(title, issue.date, keywords=articles, intent=settings.intent)
     if len(pages) > 1 and not built.misfits:
-        built.files[f"print/{issue.id}.pdf"] = render(pages, fonts, profile, whole)
-    built.files[f"screen/{issue.id}.pdf"] = render(pages, fonts, PROFILES["screen"], whole)
+        # the whole issue repeats the pages checked above: its document and fonts are checked
+        task([(f"print/{issue.id}.pdf", pages, profile, whole)],
+             (Rules(profile.pdfx or "PDF/X-4", settings.ink_limit), False))
+    screen = [(f"screen/{issue.id}.pdf", pages, PROFILES["screen"], whole)]
     if not built.misfits:  # an archive copy with text cut off would be a false record
-        built.files[f"archive/{issue.id}.pdf"] = render(pages, fonts, PROFILES["archive"],
-                                                        archive_meta(issue, pages, stories, title, articles))
+        screen.append((f"archive/{issue.id}.pdf", pages, PROFILES["archive"],
+                       archive_meta(issue, pages, stories, title, articles)))
+    task(screen)  # one task: the archive reuses the screen copy's compressed content streams
+
+    pages_done = [0]
+
+    def page_done(i: int) -> None:
+        if progress is not None and i < page_tasks:
+            pages_done[0] += 1
+            progress(len(issue.pages) + pages_done[0], steps)
+
+    workers = jobs if jobs is not None else pool.default_jobs(len(pages))
+    longest_first = list(range(page_tasks, len(tasks))) + list(range(page_tasks))
+    results = pool.run_all(tasks, workers, order=longest_first, done=page_done)
+    preflight_s = 0.0
+    for out, found, seconds in results:
+        built.files.update(out)
+        built.preflight += found
+        preflight_s += seconds
     reading_html = reading.html(issue, fonts)
     built.files[f"reading/{issue.id}.html"] = reading_html.encode("utf-8")
     if reading_pdf:  # WeasyPrint takes a second or two: on request (build --reading-pdf)
@@ -208,15 +252,9 @@ def build(issue_path: Path, project: Project | None = None, pdfx: str | None = N
         built.files[f"reading/{issue.id}.pdf"] = rendered
     built.files["archive.json"] = sidecar(issue, pages, stories, built.files)
     t3 = time.perf_counter()
-    for rel, rules in checks:
-        built.preflight += preflight(built.files[rel], rules, name=rel)
-    if len(pages) > 1 and not built.misfits:  # the whole issue repeats the pages checked above: its document
-        # and fonts are checked
-        rel = f"print/{issue.id}.pdf"
-        rules = Rules(profile.pdfx or "PDF/X-4", settings.ink_limit)
-        built.preflight += preflight(built.files[rel], rules, name=rel, content=False)
-    t4 = time.perf_counter()
-    built.timings = {"read": t1 - t0, "layout": t2 - t1, "pdf": t3 - t2, "preflight": t4 - t3}
+    # pdf: the wall time of rendering and checking every file; preflight: the part of it spent checking, summed
+    # over the workers
+    built.timings = {"read": t1 - t0, "layout": t2 - t1, "pdf": t3 - t2, "preflight": preflight_s}
     built.files["report.json"] = json.dumps(report(built), ensure_ascii=False, indent=2).encode("utf-8")
     built.files["report.html"] = report_html.render(built, report(built))
     return built

@@ -39,6 +39,10 @@ def main(argv: list[str] | None = None) -> int:
                    help="write the screen PDF and report even if copy does not fit (never the print PDFs)")
     b.add_argument("--timings", action="store_true", help="print how long each stage took")
     b.add_argument("--reading-pdf", action="store_true", help="also render the reading edition's PDF (WeasyPrint)")
+    b.add_argument("-j", "--jobs", type=_jobs, default=None, metavar="N",
+                   help="worker processes for the output files (default: 1 below 4 pages, else one per core)")
+    b.add_argument("--no-cache", action="store_true",
+                   help="a cold build: neither read nor write the cache of set paragraphs")
     c = sub.add_parser("check", help="read and lay out an issue, print the fit report, write nothing")
     c.add_argument("issue", type=Path)
     p = sub.add_parser("preflight", help="check print PDFs against the print profile's rules")
@@ -77,6 +81,12 @@ def main(argv: list[str] | None = None) -> int:
         signal.signal(signal.SIGTERM, previous)
 
 
+def _jobs(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: a whole number of processes, at least 1")
+    return int(text)
+
+
 def _problems(problems: list, what: str) -> None:
     from .console import print_problems
 
@@ -92,7 +102,8 @@ def _build(args: argparse.Namespace) -> int:
         pdfx = {"x4": "PDF/X-4", "x1a": "PDF/X-1a:2001", None: None}[getattr(args, "pdfx", None)]
         project = _project(args)
         built = build(args.issue, project, pdfx=pdfx, allow_overset=checking or args.allow_overset,
-                      progress=_progress(args), reading_pdf=getattr(args, "reading_pdf", False))
+                      progress=_progress(args), reading_pdf=getattr(args, "reading_pdf", False),
+                      jobs=getattr(args, "jobs", None), use_cache=not getattr(args, "no_cache", False))
         if not checking:
             check_output_folder(args.output, built.issue, project)
     except DoesNotFit as e:

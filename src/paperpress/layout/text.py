@@ -34,8 +34,18 @@ def spans(fonts: FontBook, parts: list[tuple[str, Style]]) -> list[Span]:
 
 def set_text(fonts: FontBook, layout: Layout, parts: list[tuple[str, Style]], first: int, width: int,
              justify: bool = True) -> Paragraph:
-    atoms = make_atoms(spans(fonts, parts))
-    return set_paragraph(atoms, first, width, settings_for(layout), justify)
+    """A paragraph set to a measure; from the persistent cache when these exact inputs were set before."""
+    from .. import linecache
+
+    settings = settings_for(layout)
+    if not linecache.enabled:
+        return set_paragraph(make_atoms(spans(fonts, parts)), first, width, settings, justify)
+    faces = sorted({f for _, style in parts for f in (style.font, style.marks_font) if f})
+    key = (tuple((text, style.font, style.marks_font, style.size) for text, style in parts),
+           tuple((f, linecache.face_checksum(fonts[f].path, fonts[f].index)) for f in faces),
+           first, width, justify, settings)
+    return linecache.paragraph(key, lambda: set_paragraph(make_atoms(spans(fonts, parts)), first, width,
+                                                          settings, justify))
 
 
 def line_runs(line: Line, x: int, baseline: int, color_of: dict[str, CMYK]) -> list[GlyphRun]:

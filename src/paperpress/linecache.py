@@ -1,0 +1,163 @@
+"""A persistent cache of set paragraphs, so that a rebuild sets only the paragraphs that changed.
+
+Each entry is one paragraph as the breaker set it (its lines and placed glyphs), in
+$XDG_CACHE_HOME/paperpress/lines/ (else ~/.cache/paperpress/lines/), named by a SHA-256 of everything the
+result depends on: the text and each run's style (face ids, size), the faces' file checksums, the measure and
+first-line width, justification, the layout's line-breaking settings, and the code that sets lines (the
+sources of linebreak/ and layout/text.py, the uharfbuzz version). A changed input is a new key, so an entry
+is never stale; nothing is invalidated, old entries are only evicted.
+
+Safe under concurrent builds: an entry is written to a temporary file and renamed into place, so a reader
+sees a whole entry or none. Size-bounded: when a build has written entries and the folder holds more than
+MAX_BYTES, the least recently used entries (by mtime, touched on every hit) go until it holds 3/4 of it.
+Entries are read with an unpickler that admits only the breaker's own classes. A cache that cannot be read
+or written only costs time. `paperpress build --no-cache` (or enabled = False) neither reads nor writes it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import pickle
+from collections.abc import Callable
+from pathlib import Path
+
+from .linebreak.breaker import Line, Paragraph, PlacedGlyph
+
+MAX_BYTES = int(os.environ.get("PAPERPRESS_CACHE_MB", "256")) * 1024 * 1024
+enabled = True
+stats = {"hits": 0, "misses": 0, "writes": 0}
+_SRC = Path(__file__).resolve().parent
+_CODE: str | None = None
+_FACES: dict[tuple[str, int], str] = {}
+
+
+def folder() -> Path:
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "paperpress" / "lines"
+
+
+def code_version() -> str:
+    """A digest of the code whose output the cache keeps: any change to it starts a fresh key space."""
+    global _CODE
+    if _CODE is None:
+        from importlib.metadata import version
+
+        h = hashlib.sha256(f"uharfbuzz {version('uharfbuzz')} pyphen {version('pyphen')}\n".encode())
+        for rel in ("linebreak/breaker.py", "linebreak/atoms.py", "linebreak/rules_zh.py", "layout/text.py",
+                    "linecache.py"):
+            h.update((_SRC / rel).read_bytes())
+        _CODE = h.hexdigest()
+    return _CODE
+
+
+def face_checksum(path: Path, index: int) -> str:
+    key = (str(path), index)
+    if key not in _FACES:
+        from .fonts import _sha256
+
+        _FACES[key] = f"{_sha256(path)}#{index}"
+    return _FACES[key]
+
+
+class _Unpickler(pickle.Unpickler):
+    _ALLOWED = {("paperpress.linebreak.breaker", "Line"), ("paperpress.linebreak.breaker", "Paragraph"),
+                ("paperpress.linebreak.breaker", "PlacedGlyph"), ("copyreg", "_reconstructor"),
+                ("builtins", "object")}
+
+    def find_class(self, module: str, name: str) -> object:
+        if (module, name) not in self._ALLOWED:
+            raise pickle.UnpicklingError(f"{module}.{name} is not a cache entry's class")
+        return super().find_class(module, name)
+
+
+def _path(key: str) -> Path:
+    return folder() / key[:2] / key[2:]
+
+
+def _read(key: str) -> Paragraph | None:
+    path = _path(key)
+    try:
+        data = path.read_bytes()
+        value = _Unpickler(io.BytesIO(data)).load()
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError, ValueError, IndexError):
+        return None
+    if not isinstance(value, Paragraph) or not all(isinstance(line, Line) for line in value.lines):
+        return None
+    try:
+        os.utime(path)  # recently used: evicted last
+    except OSError:
+        pass
+    return value
+
+
+def _write(key: str, value: Paragraph) -> None:
+    path = _path(key)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        tmp.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(tmp, path)
+        stats["writes"] += 1
+    except OSError:
+        pass
+
+
+def entry(key_parts: tuple) -> Path:
+    """The file an entry for these inputs lives in."""
+    return _path(_key(key_parts))
+
+
+def _key(key_parts: tuple) -> str:
+    return hashlib.sha256(repr((code_version(), key_parts)).encode("utf-8")).hexdigest()
+
+
+def paragraph(key_parts: tuple, compute: Callable[[], Paragraph]) -> Paragraph:
+    """The cached paragraph for these inputs, or compute() stored under them."""
+    if not enabled:
+        return compute()
+    key = _key(key_parts)
+    hit = _read(key)
+    if hit is not None:
+        stats["hits"] += 1
+        return hit
+    stats["misses"] += 1
+    value = compute()
+    _write(key, value)
+    return value
+
+
+def trim(limit: int | None = None) -> int:
+    """Evict the least recently used entries when the cache holds more than limit bytes; how many went."""
+    limit = MAX_BYTES if limit is None else limit
+    entries = []
+    total = 0
+    try:
+        shards = list(os.scandir(folder()))
+    except OSError:
+        return 0
+    for shard in shards:
+        try:
+            with os.scandir(shard.path) as it:
+                for e in it:
+                    st = e.stat()
+                    entries.append((st.st_mtime_ns, st.st_size, e.path))
+                    total += st.st_size
+        except OSError:
+            continue
+    if total <= limit:
+        return 0
+    removed = 0
+    for _, size, path in sorted(entries):
+        if total <= limit * 3 // 4:
+            break
+        try:
+            os.unlink(path)
+        except OSError:
+            continue
+        total -= size
+        removed += 1
+    return removed
+
+
+__all__ = ["Paragraph", "Line", "PlacedGlyph", "paragraph", "trim", "enabled", "folder"]
