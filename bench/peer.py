@@ -61,6 +61,7 @@ class Run:
     stdout: str
     stderr: str
     status: int
+    cpu: float = 0.0  # user + system seconds of the process and the workers it waited for
 
 
 def length_pt(text: str) -> float:
@@ -252,7 +253,8 @@ def run(cmd: list[str], env: dict[str, str] | None = None) -> Run:
         proc.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
-        return Run(wall, usage.ru_maxrss / 1024, out.read().decode(), err.read().decode(), proc.returncode)
+        return Run(wall, usage.ru_maxrss / 1024, out.read().decode(), err.read().decode(), proc.returncode,
+                   usage.ru_utime + usage.ru_stime)
 
 
 def check(r: Run, what: str, ok: tuple[int, ...] = (0,)) -> None:

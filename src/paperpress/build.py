@@ -7,6 +7,7 @@ import ctypes
 import datetime as dt
 import errno
 import fcntl
+import gc
 import json
 import os
 import shutil
@@ -146,10 +147,16 @@ def build(issue_path: Path, project: Project | None = None, pdfx: str | None = N
     use_cache=False: a cold build, the persistent cache of set paragraphs neither read nor written."""
     was, writes = linecache.enabled, linecache.stats["writes"]
     linecache.enabled = use_cache and was
+    collecting = gc.isenabled()
+    # A build makes millions of small objects and almost no cyclic garbage: the cycle collector's passes over
+    # the growing heap cost about a sixth of the CPU time and free nothing (peak memory measured the same).
+    gc.disable()
     try:
         built = _build(issue_path, project, pdfx, allow_overset, progress, reading_pdf, jobs)
     finally:
         linecache.enabled = was
+        if collecting:
+            gc.enable()
     if linecache.stats["writes"] > writes:
         linecache.trim()  # the cache stays within its size
     return built
