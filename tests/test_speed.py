@@ -7,7 +7,24 @@ from pathlib import Path
 
 import pytest
 
-from paperpress.linebreak.breaker import INFEASIBLE, LOOSE_WINDOW, SPACE, Breaker, Settings
+from paperpress.linebreak.atoms import CLOSE, HAN, LATIN, OPEN, Atom
+from paperpress.linebreak.breaker import (
+    HOUSE_STYLES,
+    INFEASIBLE,
+    LOOSE_WINDOW,
+    SPACE,
+    UNITS,
+    WORD_BREAK_PENALTY,
+    Breaker,
+    Settings,
+    _ends_number,
+    _is_number,
+    _is_range_mark,
+    _pair_squeeze,
+    _starts_number,
+    house_style,
+)
+from paperpress.linebreak.rules_zh import RULE_SETS
 
 from .conftest import ROOT, SAMPLE
 from .test_linebreak import EM, atoms
@@ -66,6 +83,75 @@ class _Scanning(Breaker):
         return prev if best[n] != INFEASIBLE else None
 
 
+class _OldSetUp:
+    """Breaker's set-up as it was before its per-atom tests were worked out once and its sums accumulated."""
+
+    def __init__(self, atoms: list[Atom], settings: Settings):
+        atoms = house_style(atoms, settings.punctuation)
+        self.atoms = atoms
+        self.s = settings
+        n = len(atoms)
+        cannot_start, cannot_end = RULE_SETS[settings.rules]
+        # gap[k]: natural space between atom k and k+1 (Han–Latin gap, clreq 3.2.3)
+        self.gap = [0] * n
+        self.pair = [(0, 0)] * n  # squeeze of (k, k+1) when both sit on one line
+        self.can_break = [False] * (n + 1)  # break before atom k
+        self.can_break[n] = True
+        self.penalty = [0.0] * (n + 1)  # cost of breaking before atom k
+        for k in range(n - 1):
+            a, b = atoms[k], atoms[k + 1]
+            if (a.kind == LATIN and b.kind == HAN) or (a.kind == HAN and b.kind == LATIN):
+                if not (_is_number(a) and b.text in UNITS) and "\u3000" not in (a.text, b.text) \
+                        and not (_is_range_mark(a) or _is_range_mark(b)) and "/" not in (a.text, b.text):
+                    self.gap[k] = round(settings.latin_gap * max(a.size, b.size))
+            self.pair[k] = _pair_squeeze(a, b)
+            ok = b.text[0] not in cannot_start and a.text[-1] not in cannot_end
+            if a.kind == LATIN and b.kind == LATIN:
+                ok = a.break_after  # a word breaks only at a long word's or URL's natural points
+                self.penalty[k + 1] = WORD_BREAK_PENALTY
+            if _is_number(a) and b.text[0] in UNITS:
+                ok = False  # a number keeps its unit
+            if _is_range_mark(b) and _ends_number(a) and k + 2 < n and _starts_number(atoms[k + 2]):
+                ok = False  # 2019|—2020: the range mark never starts a line
+            if _is_range_mark(a) and k > 0 and _ends_number(atoms[k - 1]) and _starts_number(b):
+                ok = False  # 2019—|2020: nor ends one
+            if b.text == "/":
+                ok = False  # 元/股: a slash never starts a line
+            if a.kind == SPACE:
+                ok = True
+            if b.kind == SPACE:
+                ok = False
+            self.can_break[k + 1] = ok
+        # prefix sums so that each candidate line is measured in O(1)
+        self.W = [0] * (n + 1)
+        self.G = [0] * (n + 1)
+        self.P = [0] * (n + 1)
+        self.Q = [0] * (n + 1)  # squeeze still available inside a line (marks not already paired)
+        # J: gaps that may take stretch. Never inside a Latin word or number (clreq 3.2: a Latin word
+        # keeps its own spacing): pieces of one word (a URL broken at its natural points) stay tight.
+        self.stretchable = [k < n - 1 and not (atoms[k].kind == LATIN and atoms[k + 1].kind == LATIN)
+                            for k in range(n)]
+        self.J = [0] * (n + 1)
+        # hy[b]: the hyphen a line ending before atom b adds (b a hyphenation point of an English word)
+        self.hy = [0] * (n + 1)
+        for k in range(1, n):
+            h = atoms[k - 1].hyphen
+            if h is not None and atoms[k].kind == LATIN:
+                self.hy[k] = h[1]
+        paired = [0] * n
+        for k in range(n - 1):
+            sa, sb = self.pair[k]
+            paired[k] += sa
+            paired[k + 1] += sb
+        for k, a in enumerate(atoms):
+            self.W[k + 1] = self.W[k] + a.width
+            self.G[k + 1] = self.G[k] + self.gap[k]
+            self.P[k + 1] = self.P[k] + sum(self.pair[k])
+            avail = a.squeeze - paired[k] if a.kind in (OPEN, CLOSE) else 0
+            self.Q[k + 1] = self.Q[k] + max(avail, 0)
+            self.J[k + 1] = self.J[k] + self.stretchable[k]
+
+
 TEXT = ("据新华社北京11月15日电（记者王明）“十四五”规划实施以来，全国累计完成造林5.4亿亩、种草改良6亿亩，"
         "治理沙化石漠化土地1.3亿亩——比2019—2020年多出30%。详见https://www.forestry.gov.cn/main/5462/index.html，"
         "《中国国土绿化状况公报》指出：森林覆盖率达到24.02%，草原综合植被盖度达到50.32%！专家说，“这是长期努力的结果。”")
@@ -88,6 +174,20 @@ def test_bounded_window_chooses_the_breaks_of_the_full_scan() -> None:
                 _Scanning(at, settings)._dp(first, chars * EM, window), (text, chars, first, settings, window)
         tried += 1
     assert tried == 300
+
+
+def test_set_up_is_the_same_as_before() -> None:
+    """Gaps, pair squeezes, break permissions, penalties and prefix sums equal the old per-pair set-up's, on
+    random pieces of a text with numbers, ranges, units, a URL, Latin words and marks."""
+    rng = random.Random(8)
+    for _ in range(300):
+        start = rng.randrange(len(TEXT) - 5)
+        text = TEXT[start:start + rng.randrange(2, 120)] + rng.choice(("", " Hello world 2019—2020", "元/股"))
+        settings = Settings(rules=rng.choice(("strict", "loose")), punctuation=rng.choice(HOUSE_STYLES))
+        at = atoms(text)
+        new, old = Breaker(at, settings), _OldSetUp(at, settings)
+        for name in ("gap", "pair", "can_break", "penalty", "W", "G", "P", "Q", "J", "hy", "stretchable"):
+            assert getattr(new, name) == getattr(old, name), (name, text)
 
 
 def _peer():
