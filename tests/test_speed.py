@@ -223,11 +223,19 @@ def test_sample_builds_to_the_same_bytes_twice(tmp_path: Path, monkeypatch: pyte
 def test_same_bytes_with_and_without_cache_and_workers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A 3-page issue: --no-cache with one process, a cold cache with two workers, then the warm cache with one
     and with two — every file the same bytes, and the warm builds set no paragraph anew."""
-    from paperpress import linecache
+    from paperpress import linecache, pool
     from paperpress.build import build, write_atomically
 
     peer = _peer()
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    made_ahead: list[int] = []
+    collect = pool.Ahead.collect
+
+    def counting(self: pool.Ahead) -> dict:
+        made_ahead.append(len(collect(self)))
+        return self.results
+
+    monkeypatch.setattr(pool.Ahead, "collect", counting)
     paragraphs, titles = peer.content(3)
     (tmp_path / "project").mkdir()
     issue = peer.write_project(tmp_path / "project", peer.split(paragraphs[: len(paragraphs) // 3], 3), titles)
@@ -240,6 +248,7 @@ def test_same_bytes_with_and_without_cache_and_workers(tmp_path: Path, monkeypat
         outs.append(_files(write_atomically(built, tmp_path / "out" / name)))
     assert len([k for k in outs[0] if k.startswith("print/")]) == 4  # three pages and the whole issue
     assert all(o == outs[0] for o in outs[1:])
+    assert len(made_ahead) == 2 and all(n >= 1 for n in made_ahead)  # the two-worker builds made pages ahead
     assert counts[0] == {"hits": 0, "misses": 0, "writes": 0}  # --no-cache: the cache is not even looked at
     assert counts[1]["misses"] >= 10 and counts[1]["writes"] == counts[1]["misses"]
     assert counts[2]["misses"] == counts[3]["misses"] == 0 and counts[2]["hits"] == counts[1]["misses"]

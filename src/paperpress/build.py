@@ -24,7 +24,7 @@ from .errors import InputError, Problem, Problems
 from .fonts import Face, FontBook
 from .layout.compose import Finding, Fit, compose_planned
 from .layout.plan import Plan, PlanError
-from .manifest import Issue, load_issue, print_file_name
+from .manifest import Issue, PageSpec, load_issue, print_file_name
 from .model import Page
 from .pdf import reading
 from .pdf.archive import archive_meta, sidecar
@@ -173,17 +173,32 @@ def _build(issue_path: Path, project: Project | None, pdfx: str | None, allow_ov
         spec.layout.print.slug for spec in issue.pages) else ""
     steps = 2 * len(issue.pages)
     plans: list[Plan] = []
-    for spec in issue.pages:
-        try:
-            page, page_fits, page_findings, plan = compose_planned(spec, issue, fonts, built_at)
-        except PlanError as e:
-            raise InputError(e.problems) from None
-        pages.append(page)
-        plans.append(plan)
-        fits += page_fits
-        findings += page_findings
-        if progress is not None:
-            progress(len(pages), steps)
+    title = f"{issue.paper} {issue.date.isoformat()}"
+    workers = jobs if jobs is not None else pool.default_jobs(len(issue.pages))
+    # With workers, each page's print file is rendered and preflighted ahead, on the other core, while the
+    # next pages are laid out; a page whose file could not be made ahead is made with the others below.
+    ahead = pool.Ahead() if workers > 1 else None
+    ahead_meta: dict[int, tuple[Meta, tuple]] = {}  # what each page's file was made ahead from
+    try:
+        for index, spec in enumerate(issue.pages):
+            try:
+                page, page_fits, page_findings, plan = compose_planned(spec, issue, fonts, built_at)
+            except PlanError as e:
+                raise InputError(e.problems) from None
+            pages.append(page)
+            plans.append(plan)
+            fits += page_fits
+            findings += page_findings
+            if progress is not None:
+                progress(len(pages), steps)
+            if ahead is not None:
+                meta = _page_meta(title, issue, page, fits)
+                ahead_meta[index] = (meta, _drawn(page))
+                ahead.offer(index, _page_task(spec, page, fonts, pdfx, meta, print_file_name(issue, spec)))
+        done_ahead = ahead.collect() if ahead is not None else {}
+    finally:
+        if ahead is not None:
+            ahead.cancel()
     stories = [m.story for spec in issue.pages for m in spec.modules if m.story is not None]
     rule_sets = [spec.layout.rules for spec in issue.pages]
     built = Built(issue, pages, fits, findings, typography=typography.check(pages, stories, fonts, rule_sets),
@@ -195,44 +210,33 @@ def _build(issue_path: Path, project: Project | None, pdfx: str | None, allow_ov
     if built.misfits:
         _mark_misfits(built)
     t2 = time.perf_counter()
-    title = f"{issue.paper} {issue.date.isoformat()}"
     articles = ", ".join(f.article for f in fits)
     settings = issue.pages[0].layout.print
     profile = print_profile(pdfx or settings.pdfx)
     # Every output file is an independent task (its render and, for print, its preflight): run on forked
     # workers when jobs > 1, each result put back in its place, so the bytes do not depend on the workers.
-    tasks: list[Callable[[], tuple[list[tuple[str, bytes]], list[PreflightFinding], float]]] = []
-
-    def task(files: list[tuple[str, list[Page], Profile, Meta]],
-             check: tuple[Rules, bool] | None = None) -> None:
-        def run() -> tuple[list[tuple[str, bytes]], list[PreflightFinding], float]:
-            out = [(rel, render(doc_pages, fonts, doc_profile, meta)) for rel, doc_pages, doc_profile, meta in files]
-            t = time.perf_counter()
-            found = [] if check is None else preflight(out[0][1], check[0], name=out[0][0], content=check[1])
-            return out, found, time.perf_counter() - t
-        tasks.append(run)
-
-    for spec, page in zip(issue.pages, pages, strict=True):
-        ps = spec.layout.print
-        meta = Meta(f"{title} 第{page.number}版 {page.name}", issue.date, subject=page.name,
-                    keywords=", ".join(f.article for f in fits if f.page == page.number), intent=ps.intent)
+    tasks: list[Callable[[], _Result]] = []
+    results_ahead: dict[int, _Result] = {}
+    for index, (spec, page) in enumerate(zip(issue.pages, pages, strict=True)):
         name = f"print/{print_file_name(issue, spec)}"
         built.page_files.append(name)
         if built.misfits:
             continue
-        page_profile = print_profile(pdfx or ps.pdfx)
-        task([(name, [page], page_profile, meta)], (Rules(page_profile.pdfx or "PDF/X-4", ps.ink_limit), True))
+        meta = _page_meta(title, issue, page, fits)
+        if index in done_ahead and _same(ahead_meta[index], (meta, _drawn(page))):  # made ahead from this input
+            results_ahead[len(tasks)] = done_ahead[index]
+        tasks.append(_page_task(spec, page, fonts, pdfx, meta, print_file_name(issue, spec)))
     page_tasks = len(tasks)
     whole = Meta(title, issue.date, keywords=articles, intent=settings.intent)
     if len(pages) > 1 and not built.misfits:
         # the whole issue repeats the pages checked above: its document and fonts are checked
-        task([(f"print/{issue.id}.pdf", pages, profile, whole)],
-             (Rules(profile.pdfx or "PDF/X-4", settings.ink_limit), False))
+        tasks.append(_task(fonts, [(f"print/{issue.id}.pdf", pages, profile, whole)],
+                           (Rules(profile.pdfx or "PDF/X-4", settings.ink_limit), False)))
     screen = [(f"screen/{issue.id}.pdf", pages, PROFILES["screen"], whole)]
     if not built.misfits:  # an archive copy with text cut off would be a false record
         screen.append((f"archive/{issue.id}.pdf", pages, PROFILES["archive"],
                        archive_meta(issue, pages, stories, title, articles)))
-    task(screen)  # one task: the archive reuses the screen copy's compressed content streams
+    tasks.append(_task(fonts, screen))  # one task: the archive reuses the screen copy's compressed streams
 
     pages_done = [0]
 
@@ -241,9 +245,13 @@ def _build(issue_path: Path, project: Project | None, pdfx: str | None, allow_ov
             pages_done[0] += 1
             progress(len(issue.pages) + pages_done[0], steps)
 
-    workers = jobs if jobs is not None else pool.default_jobs(len(pages))
-    longest_first = list(range(page_tasks, len(tasks))) + list(range(page_tasks))
-    results = pool.run_all(tasks, workers, order=longest_first, done=page_done)
+    for i in sorted(results_ahead):
+        page_done(i)
+    todo = [i for i in range(len(tasks)) if i not in results_ahead]
+    longest_first = [i for i in todo if i >= page_tasks] + [i for i in todo if i < page_tasks]
+    rest = pool.run_all([tasks[i] for i in todo], workers, order=[todo.index(i) for i in longest_first],
+                        done=lambda k: page_done(todo[k]))
+    results = [results_ahead[i] if i in results_ahead else rest[todo.index(i)] for i in range(len(tasks))]
     preflight_s = 0.0
     for out, found, seconds in results:
         built.files.update(out)
@@ -265,6 +273,48 @@ def _build(issue_path: Path, project: Project | None, pdfx: str | None, allow_ov
     built.files["report.json"] = json.dumps(report(built), ensure_ascii=False, indent=2).encode("utf-8")
     built.files["report.html"] = report_html.render(built, report(built))
     return built
+
+
+_Result = tuple[list[tuple[str, bytes]], list[PreflightFinding], float]  # files, preflight findings, seconds
+
+
+def _task(fonts: FontBook, files: list[tuple[str, list[Page], Profile, Meta]],
+          check: tuple[Rules, bool] | None = None) -> Callable[[], _Result]:
+    """Render these files and preflight the first with check's (rules, content) when given."""
+    def run() -> _Result:
+        out = [(rel, render(doc_pages, fonts, doc_profile, meta)) for rel, doc_pages, doc_profile, meta in files]
+        t = time.perf_counter()
+        found = [] if check is None else preflight(out[0][1], check[0], name=out[0][0], content=check[1])
+        return out, found, time.perf_counter() - t
+    return run
+
+
+def _drawn(page: Page) -> tuple:
+    """What a page's file is made of, held (so the objects stay the same ones) to compare by identity."""
+    return (page.number, page.name, page.width, page.height, page.bleed, tuple(page.items), tuple(page.slug))
+
+
+def _same(a: tuple[Meta, tuple], b: tuple[Meta, tuple]) -> bool:
+    """The same metadata, and the page drawn from the very same items (nothing changed it after layout)."""
+    (meta_a, (*fa, items_a, slug_a)), (meta_b, (*fb, items_b, slug_b)) = a, b
+    return meta_a == meta_b and fa == fb and len(items_a) == len(items_b) and len(slug_a) == len(slug_b) and \
+        all(x is y for x, y in zip(items_a, items_b, strict=True)) and all(x is y for x, y in zip(slug_a, slug_b,
+                                                                                                   strict=True))
+
+
+def _page_meta(title: str, issue: Issue, page: Page, fits: list[Fit]) -> Meta:
+    spec = next(s for s in issue.pages if s.number == page.number)
+    return Meta(f"{title} 第{page.number}版 {page.name}", issue.date, subject=page.name,
+                keywords=", ".join(f.article for f in fits if f.page == page.number), intent=spec.layout.print.intent)
+
+
+def _page_task(spec: PageSpec, page: Page, fonts: FontBook, pdfx: str | None, meta: Meta,
+               file_name: str) -> Callable[[], _Result]:
+    """One page's print file and its preflight (with its own layout's rules)."""
+    ps = spec.layout.print
+    page_profile = print_profile(pdfx or ps.pdfx)
+    return _task(fonts, [(f"print/{file_name}", [page], page_profile, meta)],
+                 (Rules(page_profile.pdfx or "PDF/X-4", ps.ink_limit), True))
 
 
 def _mark_misfits(built: Built) -> None:
