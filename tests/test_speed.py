@@ -240,11 +240,13 @@ def test_same_bytes_with_and_without_cache_and_workers(tmp_path: Path, monkeypat
     (tmp_path / "project").mkdir()
     issue = peer.write_project(tmp_path / "project", peer.split(paragraphs[: len(paragraphs) // 3], 3), titles)
     outs = []
-    counts = []
+    counts: list[dict[str, int]] = []
+    plains: list[dict[str, int]] = []  # subsets and preflight verdicts (counted where they are made)
     for name, jobs, cache in (("cold", 1, False), ("fill", 2, True), ("warm1", 1, True), ("warm2", 2, True)):
-        before = dict(linecache.stats)
+        before, plain = dict(linecache.stats), dict(linecache.plain_stats)
         built = build(issue, jobs=jobs, use_cache=cache)
         counts.append({k: linecache.stats[k] - before[k] for k in before})
+        plains.append({k: linecache.plain_stats[k] - plain[k] for k in plain})
         outs.append(_files(write_atomically(built, tmp_path / "out" / name)))
     assert len([k for k in outs[0] if k.startswith("print/")]) == 4  # three pages and the whole issue
     assert all(o == outs[0] for o in outs[1:])
@@ -252,6 +254,8 @@ def test_same_bytes_with_and_without_cache_and_workers(tmp_path: Path, monkeypat
     assert counts[0] == {"hits": 0, "misses": 0, "writes": 0}  # --no-cache: the cache is not even looked at
     assert counts[1]["misses"] >= 10 and counts[1]["writes"] == counts[1]["misses"]
     assert counts[2]["misses"] == counts[3]["misses"] == 0 and counts[2]["hits"] == counts[1]["misses"]
+    # one process, warm: every subset (4 files' faces) and the 4 print files' verdicts come from the cache
+    assert plains[2]["misses"] == 0 and plains[2]["hits"] >= 8
 
 
 def test_cache_is_bounded_and_ignores_what_it_did_not_write(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -145,7 +145,7 @@ def build(issue_path: Path, project: Project | None = None, pdfx: str | None = N
     progress(done, total) is called as each page is laid out and as each print page is rendered.
     jobs: worker processes for the output files (None: one for a small issue, else one per core);
     use_cache=False: a cold build, the persistent cache of set paragraphs neither read nor written."""
-    was, writes = linecache.enabled, linecache.stats["writes"]
+    was, writes = linecache.enabled, linecache.stats["writes"] + linecache.plain_stats["writes"]
     linecache.enabled = use_cache and was
     collecting = gc.isenabled()
     # A build makes millions of small objects and almost no cyclic garbage: the cycle collector's passes over
@@ -157,7 +157,7 @@ def build(issue_path: Path, project: Project | None = None, pdfx: str | None = N
         linecache.enabled = was
         if collecting:
             gc.enable()
-    if linecache.stats["writes"] > writes:
+    if linecache.stats["writes"] + linecache.plain_stats["writes"] > writes:
         linecache.trim()  # the cache stays within its size
     return built
 
@@ -284,9 +284,23 @@ def _task(fonts: FontBook, files: list[tuple[str, list[Page], Profile, Meta]],
     def run() -> _Result:
         out = [(rel, render(doc_pages, fonts, doc_profile, meta)) for rel, doc_pages, doc_profile, meta in files]
         t = time.perf_counter()
-        found = [] if check is None else preflight(out[0][1], check[0], name=out[0][0], content=check[1])
+        found = [] if check is None else _preflight(out[0][1], check[0], out[0][0], check[1])
         return out, found, time.perf_counter() - t
     return run
+
+
+def _preflight(data: bytes, rules: Rules, name: str, content: bool) -> list[PreflightFinding]:
+    """The preflight's findings for a print file; from the cache when these very bytes were checked before."""
+    import hashlib
+
+    def check() -> list[tuple]:
+        return [(f.severity, f.file, f.page, f.rule, f.message)
+                for f in preflight(data, rules, name=name, content=content)]
+
+    found = linecache.value("preflight", (hashlib.sha256(data).hexdigest(), repr(rules), name, content), check)
+    if not (isinstance(found, list) and all(isinstance(f, tuple) and len(f) == 5 for f in found)):
+        found = check()
+    return [PreflightFinding(*f) for f in found]
 
 
 def _drawn(page: Page) -> tuple:

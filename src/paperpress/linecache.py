@@ -1,4 +1,5 @@
-"""A persistent cache of set paragraphs, so that a rebuild sets only the paragraphs that changed.
+"""A persistent cache of set paragraphs (and font subsets and preflight verdicts), so that a rebuild does only
+the work whose input changed.
 
 Each entry is one paragraph as the breaker set it (its lines and placed glyphs), in
 $XDG_CACHE_HOME/paperpress/lines/ (else ~/.cache/paperpress/lines/), named by a SHA-256 of everything the
@@ -12,6 +13,10 @@ sees a whole entry or none. Size-bounded: when a build has written entries and t
 MAX_BYTES, the least recently used entries (by mtime, touched on every hit) go until it holds 3/4 of it.
 Entries are read with an unpickler that admits only the breaker's own classes. A cache that cannot be read
 or written only costs time. `paperpress build --no-cache` (or enabled = False) neither reads nor writes it.
+
+Beside the paragraphs, `value(kind, key, compute)` keeps plain data (bytes, numbers, strings, lists, dicts,
+tuples only) under the same rules: a face's subset for a glyph set (pdf/fonts.py), a print file's preflight
+findings for its exact bytes (build.py) — an unchanged page is neither subset nor checked again.
 """
 
 from __future__ import annotations
@@ -27,7 +32,8 @@ from .linebreak.breaker import Line, Paragraph, PlacedGlyph
 
 MAX_BYTES = int(os.environ.get("PAPERPRESS_CACHE_MB", "256")) * 1024 * 1024
 enabled = True
-stats = {"hits": 0, "misses": 0, "writes": 0}
+stats = {"hits": 0, "misses": 0, "writes": 0}  # paragraphs, in this process
+plain_stats = {"hits": 0, "misses": 0, "writes": 0}  # value()'s entries, in this process (workers count their own)
 _SRC = Path(__file__).resolve().parent
 _CODE: str | None = None
 _FACES: dict[tuple[str, int], str] = {}
@@ -43,9 +49,10 @@ def code_version() -> str:
     if _CODE is None:
         from importlib.metadata import version
 
-        h = hashlib.sha256(f"uharfbuzz {version('uharfbuzz')} pyphen {version('pyphen')}\n".encode())
+        libs = " ".join(f"{name} {version(name)}" for name in ("uharfbuzz", "pyphen", "pikepdf"))
+        h = hashlib.sha256(libs.encode())
         for rel in ("linebreak/breaker.py", "linebreak/atoms.py", "linebreak/rules_zh.py", "layout/text.py",
-                    "linecache.py"):
+                    "linecache.py", "pdf/fonts.py", "preflight.py"):
             h.update((_SRC / rel).read_bytes())
         _CODE = h.hexdigest()
     return _CODE
@@ -125,6 +132,41 @@ def paragraph(key_parts: tuple, compute: Callable[[], Paragraph]) -> Paragraph:
     value = compute()
     _write(key, value)
     return value
+
+
+class _PlainUnpickler(pickle.Unpickler):
+    def find_class(self, module: str, name: str) -> object:
+        raise pickle.UnpicklingError(f"{module}.{name}: a plain cache entry holds no objects")
+
+
+def value(kind: str, key_parts: tuple, compute: Callable[[], object]) -> object:
+    """compute()'s plain-data result, from the cache when these inputs were seen before (see the module's
+    docstring); the caller checks the shape of what comes back."""
+    if not enabled:
+        return compute()
+    path = _path(_key((kind, key_parts)))
+    try:
+        hit = _PlainUnpickler(io.BytesIO(path.read_bytes())).load()
+    except (OSError, pickle.UnpicklingError, EOFError, TypeError, ValueError, IndexError):
+        hit = None
+    if hit is not None:
+        plain_stats["hits"] += 1
+        try:
+            os.utime(path)
+        except OSError:
+            pass
+        return hit
+    plain_stats["misses"] += 1
+    result = compute()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        tmp.write_bytes(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(tmp, path)
+        plain_stats["writes"] += 1
+    except OSError:
+        pass
+    return result
 
 
 def trim(limit: int | None = None) -> int:
