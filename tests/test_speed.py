@@ -225,6 +225,7 @@ def test_same_bytes_with_and_without_cache_and_workers(tmp_path: Path, monkeypat
     and with two — every file the same bytes, and the warm builds set no paragraph anew."""
     from paperpress import linecache, pool
     from paperpress.build import build, write_atomically
+    from paperpress.pdf import fonts
 
     peer = _peer()
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
@@ -243,6 +244,7 @@ def test_same_bytes_with_and_without_cache_and_workers(tmp_path: Path, monkeypat
     counts: list[dict[str, int]] = []
     plains: list[dict[str, int]] = []  # subsets and preflight verdicts (counted where they are made)
     for name, jobs, cache in (("cold", 1, False), ("fill", 2, True), ("warm1", 1, True), ("warm2", 2, True)):
+        fonts._SUBSETS.clear()  # only the persistent cache may carry subsets from one build to the next
         before, plain = dict(linecache.stats), dict(linecache.plain_stats)
         built = build(issue, jobs=jobs, use_cache=cache)
         counts.append({k: linecache.stats[k] - before[k] for k in before})
