@@ -18,6 +18,7 @@ bench: install
 	@$(BIN)/pip install -q --disable-pip-version-check -e '.[test,bench]'
 	$(BIN)/python bench/bench.py
 	$(BIN)/python bench/peer.py
+	$(BIN)/python bench/speed.py
 
 # Debian tools the tests read PDFs with (independent of our own code), Pango for WeasyPrint and the browser
 # that opens report.html; skipped when already present.

@@ -45,7 +45,7 @@ def pairs(a: tuple[list[str], dict[str, str] | None], b: list[str], n: int) -> l
     return out
 
 
-def size(pages: int, runs: int, base: Path, env_cache: dict[str, str]) -> dict:
+def size(pages: int, runs: int, base: Path) -> dict:
     paragraphs, titles = peer.content(pages)
     groups = peer.split(paragraphs, pages)
     work = base / f"p{pages}"
@@ -53,7 +53,6 @@ def size(pages: int, runs: int, base: Path, env_cache: dict[str, str]) -> dict:
     out = work / "out"
     # warm-up: fit (no page overset) and build once with each tool
     cmd, env = peer.fit_paperpress(work, groups, titles, out)
-    env = {**env, **env_cache}
     cold = (cmd + ["--no-cache"], env)
     ty = typst_cmd(work, groups, titles)
     peer.check(peer.run(ty), "typst compile (warm-up)")
@@ -100,7 +99,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", default="4,32,128", help="page counts (default 4,32,128)")
     parser.add_argument("--runs", default="3,3,1", help="timed pairs per size (default 3,3,1)")
-    parser.add_argument("--warm-runs", type=int, default=3, help="warm one-article rebuilds (default 3)")
+    parser.add_argument("--warm-runs", type=int, default=2, help="warm one-article rebuilds (default 2)")
     args = parser.parse_args()
     try:
         import typst  # noqa: F401
@@ -111,14 +110,14 @@ def main() -> int:
     runs = [int(s) for s in args.runs.split(",")]
     runs += [runs[-1]] * (len(sizes) - len(runs))
     base = Path(tempfile.mkdtemp(prefix="paperpress-speed-"))
-    env_cache = {"XDG_CACHE_HOME": str(base / "cache")}  # a fresh cache: cold builds, then one warm series
+    os.environ["XDG_CACHE_HOME"] = str(base / "cache")  # a fresh cache, for every child: never the user's
     start = time.perf_counter()
     try:
         print(f"paperpress vs typst, whole processes, paired runs; {os.cpu_count()} cores, "
               f"load average {os.getloadavg()[0]:.2f} at the start")
         results = {}
         for pages, n in zip(sizes, runs, strict=True):
-            r = results[pages] = size(pages, n, base, env_cache)
+            r = results[pages] = size(pages, n, base)
             note = "" if r["typst_pages"] == pages else f" (typst set {r['typst_pages']} pages)"
             print(line(f"{pages} pages, cold{note}", r["pairs"]), flush=True)
         if 32 in results and args.warm_runs:
