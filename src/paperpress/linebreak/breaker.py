@@ -457,6 +457,7 @@ class Breaker:
         if self.hy[b] and b == b0:
             # broken at a hyphenation point: the hyphen closes the line
             last = atoms[b - 1]
+            assert last.hyphen is not None  # hy[b] is only set after an atom with a hyphen
             gid, hadv = last.hyphen
             if not groups or groups[-1][0] != last.face or groups[-1][1] != last.size:
                 groups.append((last.face, last.size, []))
