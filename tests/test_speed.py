@@ -30,7 +30,22 @@ from .conftest import ROOT, SAMPLE
 from .test_linebreak import EM, atoms
 
 
-class _Scanning(Breaker):
+def _pure(name: str):
+    """The pure-Python source of a linebreak module, loaded on its own even where a compiled one is imported."""
+    import importlib.util
+    import sys
+
+    path = ROOT / "src" / "paperpress" / "linebreak" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(f"paperpress.linebreak._pure_{name}", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+
+class _Scanning(_pure("breaker").Breaker):  # type: ignore[misc]  # (a compiled class cannot be subclassed)
     """The DP as it was before the window became a moving boundary: every candidate tested from b down."""
 
     def _dp(self, first_width: int, width: int, window: bool) -> list[int] | None:
@@ -292,20 +307,6 @@ def test_cache_is_bounded_and_ignores_what_it_did_not_write(tmp_path: Path, monk
     assert linecache.paragraph(("text", 6), compute) == Paragraph(()) and len(calls) == 10
 
 
-def _pure(name: str):
-    """The pure-Python source of a linebreak module, loaded on its own even where a compiled one is imported."""
-    import importlib.util
-    import sys
-
-    path = ROOT / "src" / "paperpress" / "linebreak" / f"{name}.py"
-    spec = importlib.util.spec_from_file_location(f"paperpress.linebreak._pure_{name}", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_compiled_breaker_sets_the_same_lines_as_the_pure_python_one() -> None:
     """`make compiled` builds the breaker and atoms with mypyc; whichever is imported, the pure-Python source
     stays the reference: same lines, glyph positions and ratios on random texts and measures."""
@@ -319,7 +320,7 @@ def test_compiled_breaker_sets_the_same_lines_as_the_pure_python_one() -> None:
         chars = rng.randrange(6, 22)
         settings = Settings(max_stretch=rng.choice((0.1, 0.25)), punctuation=rng.choice(HOUSE_STYLES))
         got = breaker.set_paragraph(atoms(text), (chars - 2) * EM, chars * EM, settings)
-        ref = pure.set_paragraph(atoms(text), (chars - 2) * EM, chars * EM, pure.Settings(**vars(settings)))
+        ref = pure.set_paragraph(atoms(text), (chars - 2) * EM, chars * EM, pure.Settings(**{f: getattr(settings, f) for f in pure.Settings.__dataclass_fields__}))
         assert [(x.start, x.end, x.width, x.natural, x.used, x.final, x.ratio,
                  [(f, s, [(g.gid, g.x, g.text) for g in gs]) for f, s, gs in x.glyphs]) for x in got.lines] == \
             [(x.start, x.end, x.width, x.natural, x.used, x.final, x.ratio,

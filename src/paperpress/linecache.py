@@ -1,22 +1,21 @@
 """A persistent cache of set paragraphs (and font subsets and preflight verdicts), so that a rebuild does only
 the work whose input changed.
 
-Each entry is one paragraph as the breaker set it (its lines and placed glyphs), in
-$XDG_CACHE_HOME/paperpress/lines/ (else ~/.cache/paperpress/lines/), named by a SHA-256 of everything the
-result depends on: the text and each run's style (face ids, size), the faces' file checksums, the measure and
-first-line width, justification, the layout's line-breaking settings, and the code that sets lines (the
-sources of linebreak/ and layout/text.py, the uharfbuzz version). A changed input is a new key, so an entry
-is never stale; nothing is invalidated, old entries are only evicted.
+Each entry is one result, in $XDG_CACHE_HOME/paperpress/lines/ (else ~/.cache/paperpress/lines/), named by a
+SHA-256 of everything the result depends on. For a paragraph: the text and each run's style (face ids, size),
+the faces' file checksums, the measure and first-line width, justification, the layout's line-breaking
+settings, and the code that sets lines (the sources of linebreak/, layout/text.py and this module, the
+uharfbuzz, pyphen and pikepdf versions). A changed input is a new key, so an entry is never stale; nothing is
+invalidated, old entries are only evicted. `value(kind, key, compute)` keeps other results under the same
+rules: a face's subset for a glyph set (pdf/fonts.py), a print file's preflight findings for its exact bytes
+(build.py) — an unchanged page is neither subset nor checked again.
 
 Safe under concurrent builds: an entry is written to a temporary file and renamed into place, so a reader
 sees a whole entry or none. Size-bounded: when a build has written entries and the folder holds more than
 MAX_BYTES, the least recently used entries (by mtime, touched on every hit) go until it holds 3/4 of it.
-Entries are read with an unpickler that admits only the breaker's own classes. A cache that cannot be read
-or written only costs time. `paperpress build --no-cache` (or enabled = False) neither reads nor writes it.
-
-Beside the paragraphs, `value(kind, key, compute)` keeps plain data (bytes, numbers, strings, lists, dicts,
-tuples only) under the same rules: a face's subset for a glyph set (pdf/fonts.py), a print file's preflight
-findings for its exact bytes (build.py) — an unchanged page is neither subset nor checked again.
+Entries are plain data (tuples, numbers, strings, bytes, dicts), read with an unpickler that admits no class
+at all. A cache that cannot be read or written only costs time. `paperpress build --no-cache` (or
+enabled = False) neither reads nor writes it.
 """
 
 from __future__ import annotations
@@ -67,71 +66,53 @@ def face_checksum(path: Path, index: int) -> str:
     return _FACES[key]
 
 
-class _Unpickler(pickle.Unpickler):
-    _ALLOWED = {("paperpress.linebreak.breaker", "Line"), ("paperpress.linebreak.breaker", "Paragraph"),
-                ("paperpress.linebreak.breaker", "PlacedGlyph"), ("copyreg", "_reconstructor"),
-                ("builtins", "object")}
-
-    def find_class(self, module: str, name: str) -> object:
-        if (module, name) not in self._ALLOWED:
-            raise pickle.UnpicklingError(f"{module}.{name} is not a cache entry's class")
-        return super().find_class(module, name)
-
-
 def _path(key: str) -> Path:
     return folder() / key[:2] / key[2:]
 
 
-def _read(key: str) -> Paragraph | None:
-    path = _path(key)
-    try:
-        data = path.read_bytes()
-        value = _Unpickler(io.BytesIO(data)).load()
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError, ValueError, IndexError):
-        return None
-    if not isinstance(value, Paragraph) or not all(isinstance(line, Line) for line in value.lines):
-        return None
-    try:
-        os.utime(path)  # recently used: evicted last
-    except OSError:
-        pass
-    return value
-
-
-def _write(key: str, value: Paragraph) -> None:
-    path = _path(key)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        tmp.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
-        os.replace(tmp, path)
-        stats["writes"] += 1
-    except OSError:
-        pass
-
-
 def entry(key_parts: tuple) -> Path:
-    """The file an entry for these inputs lives in."""
-    return _path(_key(key_parts))
+    """The file a paragraph's entry for these inputs lives in."""
+    return _path(_key(("paragraph", key_parts)))
 
 
 def _key(key_parts: tuple) -> str:
     return hashlib.sha256(repr((code_version(), key_parts)).encode("utf-8")).hexdigest()
 
 
+def _plain(p: Paragraph) -> tuple:
+    """A paragraph as tuples of numbers and strings (the compiled breaker's classes do not unpickle)."""
+    return tuple((x.start, x.end, tuple((face, size, tuple((g.gid, g.x, g.text) for g in gs))
+                                        for face, size, gs in x.glyphs), x.width, x.natural, x.used, x.final, x.ratio)
+                 for x in p.lines)
+
+
+def _paragraph(data: object) -> Paragraph | None:
+    try:
+        return Paragraph(tuple(Line(start, end, tuple((face, size, tuple(PlacedGlyph(*g) for g in gs))
+                                                      for face, size, gs in glyphs), width, natural, used, final,
+                                    ratio)
+                               for start, end, glyphs, width, natural, used, final, ratio in data))  # type: ignore
+    except (TypeError, ValueError):
+        return None
+
+
 def paragraph(key_parts: tuple, compute: Callable[[], Paragraph]) -> Paragraph:
     """The cached paragraph for these inputs, or compute() stored under them."""
     if not enabled:
         return compute()
-    key = _key(key_parts)
-    hit = _read(key)
-    if hit is not None:
-        stats["hits"] += 1
-        return hit
-    stats["misses"] += 1
-    value = compute()
-    _write(key, value)
-    return value
+    made: list[Paragraph] = []
+
+    def plain() -> tuple:
+        made.append(compute())
+        return _plain(made[0])
+
+    data = _value("paragraph", key_parts, plain, stats)
+    if made:
+        return made[0]
+    hit = _paragraph(data)
+    if hit is None:  # not a paragraph's shape: set it again
+        return compute()
+    return hit
 
 
 class _PlainUnpickler(pickle.Unpickler):
@@ -144,26 +125,30 @@ def value(kind: str, key_parts: tuple, compute: Callable[[], object]) -> object:
     docstring); the caller checks the shape of what comes back."""
     if not enabled:
         return compute()
+    return _value(kind, key_parts, compute, plain_stats)
+
+
+def _value(kind: str, key_parts: tuple, compute: Callable[[], object], counts: dict[str, int]) -> object:
     path = _path(_key((kind, key_parts)))
     try:
         hit = _PlainUnpickler(io.BytesIO(path.read_bytes())).load()
     except (OSError, pickle.UnpicklingError, EOFError, TypeError, ValueError, IndexError):
         hit = None
     if hit is not None:
-        plain_stats["hits"] += 1
+        counts["hits"] += 1
         try:
-            os.utime(path)
+            os.utime(path)  # recently used: evicted last
         except OSError:
             pass
         return hit
-    plain_stats["misses"] += 1
+    counts["misses"] += 1
     result = compute()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         tmp.write_bytes(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
         os.replace(tmp, path)
-        plain_stats["writes"] += 1
+        counts["writes"] += 1
     except OSError:
         pass
     return result
@@ -202,4 +187,4 @@ def trim(limit: int | None = None) -> int:
     return removed
 
 
-__all__ = ["Paragraph", "Line", "PlacedGlyph", "paragraph", "trim", "enabled", "folder"]
+__all__ = ["paragraph", "value", "trim", "enabled", "folder"]
