@@ -80,6 +80,8 @@ def _subset(face: Face, gids: tuple[int, ...]) -> _Subset:
     compressed, length1, mapping = stored
     extra = {"Subtype": "/CIDFontType0C"} if face.format == "cff" else {"Length1": length1}
     hit = _Subset(b"", length1, mapping, pydyf.Stream([compressed], {**extra, "Filter": "/FlateDecode"}))
+    if len(_SUBSETS) >= 64:  # the newest few: a page's own subsets are used once, the whole issue's by 2–3 files
+        del _SUBSETS[next(iter(_SUBSETS))]
     _SUBSETS[key] = hit
     return hit
 
