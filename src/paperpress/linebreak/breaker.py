@@ -33,7 +33,7 @@ class Settings:
     punctuation: str = "quanjiao"  # house style (clreq 3.1.6): quanjiao 全角, kaiming 开明, banjiao 半角
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # no per-glyph __dict__: every set line holds one per glyph
 class PlacedGlyph:
     gid: int
     x: int
