@@ -320,7 +320,8 @@ def test_compiled_breaker_sets_the_same_lines_as_the_pure_python_one() -> None:
         chars = rng.randrange(6, 22)
         settings = Settings(max_stretch=rng.choice((0.1, 0.25)), punctuation=rng.choice(HOUSE_STYLES))
         got = breaker.set_paragraph(atoms(text), (chars - 2) * EM, chars * EM, settings)
-        ref = pure.set_paragraph(atoms(text), (chars - 2) * EM, chars * EM, pure.Settings(**{f: getattr(settings, f) for f in pure.Settings.__dataclass_fields__}))
+        same = pure.Settings(**{f: getattr(settings, f) for f in pure.Settings.__dataclass_fields__})
+        ref = pure.set_paragraph(atoms(text), (chars - 2) * EM, chars * EM, same)
         assert [(x.start, x.end, x.width, x.natural, x.used, x.final, x.ratio,
                  [(f, s, [(g.gid, g.x, g.text) for g in gs]) for f, s, gs in x.glyphs]) for x in got.lines] == \
             [(x.start, x.end, x.width, x.natural, x.used, x.final, x.ratio,
