@@ -256,9 +256,11 @@ def render(pages: list[Page], fonts: FontBook, profile: Profile, meta: Meta) -> 
                 if item.font not in used:
                     used[item.font] = UsedFont(fonts[item.font])
                     names[item.font] = f"F{len(names) + 1}"
-                u = used[item.font]
+                seen = used[item.font].text  # UsedFont.use, inlined: every glyph of every file passes here
                 for g in item.glyphs:
-                    u.use(g.gid, g.text)
+                    gid = g.gid
+                    if gid not in seen or (not seen[gid] and g.text):
+                        seen[gid] = g.text
     font_refs = {names[key]: embed(pdf, u).reference for key, u in used.items()}
 
     page_streams = []
