@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 SAMPLE := issues/2024-11-15/issue.yaml
 
-.PHONY: sample test install system bench lint clean
+.PHONY: sample test install system bench lint clean compiled
 
 sample: install
 	$(BIN)/paperpress build $(SAMPLE) -o output
@@ -21,6 +21,7 @@ bench: install
 	$(BIN)/python bench/rebuild.py
 	$(BIN)/python bench/peer.py
 	$(BIN)/python bench/batch.py
+	$(BIN)/python bench/speed.py
 
 # Debian tools the tests read PDFs with (independent of our own code), Pango for WeasyPrint and the browser
 # that opens report.html; skipped when already present.
@@ -36,5 +37,12 @@ $(BIN)/python:
 install: system $(BIN)/python
 	@$(BIN)/pip install -q --disable-pip-version-check -e '.[test]'
 
+# Optional: the line breaker and atom builder compiled with mypyc (C extensions beside their sources, which Python
+# then imports instead; the same bytes come out, about twice as fast). `make clean` goes back to pure Python.
+COMPILED := src/paperpress/linebreak/breaker.py src/paperpress/linebreak/atoms.py
+compiled: install
+	for f in $(COMPILED); do (cd src && ../$(BIN)/mypyc --config-file ../pyproject.toml $${f#src/}) || exit 1; done
+
 clean:
-	rm -rf output .pytest_cache
+	rm -rf output .pytest_cache src/build
+	rm -f src/paperpress/linebreak/*.so

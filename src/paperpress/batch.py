@@ -62,7 +62,9 @@ class Result:
 def add_options(b: argparse.ArgumentParser) -> None:
     """The batch options of `paperpress build`."""
     b.add_argument("-j", "--jobs", type=int, default=None,
-                   help="with several issues: how many build processes (default: the number of cores)")
+                   help="worker processes: with several issues, how many issues are built at once (default: the "
+                        "number of cores; each issue then builds in its worker alone); with one issue, for its "
+                        "output files (default: 1 below 4 pages, else one per core)")
     b.add_argument("--cluster", metavar="tcp://HOST:PORT",
                    help="build the issues on the Dask scheduler at this address (needs paperpress[cluster]; the "
                         "workers need paperpress installed and the same paths to inputs and output)")
@@ -150,6 +152,7 @@ def build_one(manifest: str, options: argparse.Namespace) -> Result:
 
     args = copy.copy(options)
     args.issue = Path(manifest)
+    args.jobs = 1  # the batch's workers are the parallelism: no pool inside a pool
     seen: dict[str, Any] = {}
 
     def note(built: Any) -> None:
@@ -319,6 +322,8 @@ def main(args: argparse.Namespace) -> int:
 
     try:
         manifests = expand(args.issue)
+        if args.jobs is not None and args.jobs < 1:
+            raise BatchError(f"error: --jobs {args.jobs}: at least 1")
         if len(manifests) == 1 and args.cluster is None:
             args.issue = manifests[0]
             return cli._build(args)

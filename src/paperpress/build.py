@@ -7,6 +7,7 @@ import ctypes
 import datetime as dt
 import errno
 import fcntl
+import gc
 import json
 import os
 import shutil
@@ -17,18 +18,18 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import report_html, resources, typography
+from . import linecache, pool, report_html, resources, typography
 from .coverage import check_coverage
 from .errors import InputError, Problem, Problems
 from .fonts import Face, FontBook
 from .layout.compose import Finding, Fit, compose_planned
 from .layout.jumps import link_jumps, plan_jumps, unused_jumps
 from .layout.plan import Plan, PlanError
-from .manifest import Issue, load_issue, print_file_name
+from .manifest import Issue, PageSpec, load_issue, print_file_name
 from .model import Page
 from .pdf import reading
 from .pdf.archive import archive_meta, sidecar
-from .pdf.writer import PROFILES, Meta, print_profile, render
+from .pdf.writer import PROFILES, Meta, Profile, print_profile, render
 from .preflight import Finding as PreflightFinding
 from .preflight import Rules, preflight
 from .scaffold import placeholders
@@ -137,7 +138,7 @@ def misfits(issue: Issue, fits: list[Fit], findings: list[Finding]) -> list[Prob
 
 def build(issue_path: Path, project: Project | None = None, pdfx: str | None = None,
           allow_overset: bool = False, progress: Callable[[int, int], None] | None = None,
-          reading_pdf: bool = False, report_pdf: bool = False,
+          reading_pdf: bool = False, jobs: int | None = None, use_cache: bool = True, report_pdf: bool = False,
           compose: Callable[..., tuple[Page, list[Fit], list[Finding], Plan]] | None = None,
           render_pdf: Callable[..., bytes] | None = None,
           check_pdf: Callable[..., list[PreflightFinding]] | None = None) -> Built:
@@ -145,11 +146,45 @@ def build(issue_path: Path, project: Project | None = None, pdfx: str | None = N
 
     Copy that does not fit raises DoesNotFit, unless allow_overset: then the build goes on without print PDFs
     (a plate with text missing never leaves the building), and the screen PDF marks each module.
-    progress(done, total) is called as each page is laid out and as each print page is rendered. report_pdf adds
-    report.pdf (report.html by WeasyPrint). compose, render_pdf and check_pdf stand in for compose_planned,
-    render and preflight (same arguments and results): `paperpress watch` passes ones that keep a page's layout,
-    a PDF and a preflight verdict while their inputs stay the same."""
-    draw, check = render_pdf or render, check_pdf or preflight
+    progress(done, total) is called as each page is laid out and as each print page is rendered.
+    jobs: worker processes for the output files (None: one for a small issue, else one per core);
+    use_cache=False: a cold build, the persistent cache of set paragraphs neither read nor written.
+    report_pdf adds report.pdf (report.html by WeasyPrint). compose, render_pdf and check_pdf stand in for
+    compose_planned, render and preflight (same arguments and results): `paperpress watch` passes ones that
+    keep a page's layout, a PDF and a preflight verdict while their inputs stay the same (in one process)."""
+    was, writes = linecache.enabled, linecache.stats["writes"] + linecache.plain_stats["writes"]
+    linecache.enabled = use_cache and was
+    collecting = gc.isenabled()
+    # A build makes millions of small objects and almost no cyclic garbage: the cycle collector's passes over
+    # the growing heap cost about a sixth of the CPU time and free nothing (peak memory measured the same).
+    gc.disable()
+    try:
+        hooks = Hooks(compose or compose_planned, render_pdf or render, check_pdf or preflight)
+        if render_pdf is not None or check_pdf is not None:
+            jobs = 1  # the stand-ins keep what they made in this process
+        built = _build(issue_path, project, pdfx, allow_overset, progress, reading_pdf, jobs, report_pdf, hooks)
+    finally:
+        linecache.enabled = was
+        if collecting:
+            gc.enable()
+    if linecache.stats["writes"] + linecache.plain_stats["writes"] > writes:
+        linecache.trim()  # the cache stays within its size
+    return built
+
+
+@dataclass(frozen=True)
+class Hooks:
+    """The functions a build lays out, renders and checks with (watch substitutes caching ones)."""
+
+    compose: Callable[..., tuple[Page, list[Fit], list[Finding], Plan]]
+    render: Callable[..., bytes]
+    check: Callable[..., list[PreflightFinding]]
+
+
+def _build(issue_path: Path, project: Project | None, pdfx: str | None, allow_overset: bool,
+           progress: Callable[[int, int], None] | None, reading_pdf: bool, jobs: int | None,
+           report_pdf: bool = False, hooks: Hooks | None = None) -> Built:
+    hooks = hooks or Hooks(compose_planned, render, preflight)
     t0 = time.perf_counter()
     issue, fonts = load(issue_path, project)
     t1 = time.perf_counter()
@@ -159,22 +194,37 @@ def build(issue_path: Path, project: Project | None = None, pdfx: str | None = N
         spec.layout.print.slug for spec in issue.pages) else ""
     steps = 2 * len(issue.pages)
     plans: list[Plan] = []
+    title = f"{issue.paper} {issue.date.isoformat()}"
+    workers = jobs if jobs is not None else pool.default_jobs(len(issue.pages))
+    # With workers, each page's print file is rendered and preflighted ahead, on the other core, while the
+    # next pages are laid out; a page whose file could not be made ahead is made with the others below.
+    ahead = pool.Ahead() if workers > 1 else None
+    ahead_meta: dict[int, tuple[Meta, tuple]] = {}  # what each page's file was made ahead from
     try:
-        specs, planned = plan_jumps(issue.pages, fonts)
-    except PlanError as e:
-        raise InputError(e.problems) from None
-    for spec in specs:
         try:
-            page, page_fits, page_findings, plan = (compose or compose_planned)(spec, issue, fonts, built_at,
-                                                                                planned.get(spec.number))
+            specs, planned = plan_jumps(issue.pages, fonts)
         except PlanError as e:
             raise InputError(e.problems) from None
-        pages.append(page)
-        plans.append(plan)
-        fits += page_fits
-        findings += page_findings
-        if progress is not None:
-            progress(len(pages), steps)
+        for index, spec in enumerate(specs):
+            try:
+                page, page_fits, page_findings, plan = hooks.compose(spec, issue, fonts, built_at,
+                                                                     planned.get(spec.number))
+            except PlanError as e:
+                raise InputError(e.problems) from None
+            pages.append(page)
+            plans.append(plan)
+            fits += page_fits
+            findings += page_findings
+            if progress is not None:
+                progress(len(pages), steps)
+            if ahead is not None:
+                meta = _page_meta(title, issue, page, fits)
+                ahead_meta[index] = (meta, _drawn(page))
+                ahead.offer(index, _page_task(spec, page, fonts, pdfx, meta, print_file_name(issue, spec), hooks))
+        done_ahead = ahead.collect() if ahead is not None else {}
+    finally:
+        if ahead is not None:
+            ahead.cancel()
     link_jumps(pages, plans, {spec.number: spec.layout for spec in specs})
     findings += unused_jumps(plans)
     stories = [m.story for spec in issue.pages for m in spec.modules if m.story is not None]
@@ -189,31 +239,53 @@ def build(issue_path: Path, project: Project | None = None, pdfx: str | None = N
     if built.misfits:
         _mark_misfits(built)
     t2 = time.perf_counter()
-    title = f"{issue.paper} {issue.date.isoformat()}"
     articles = ", ".join(f.article for f in fits)
     settings = issue.pages[0].layout.print
     profile = print_profile(pdfx or settings.pdfx)
-    checks: list[tuple[str, Rules]] = []  # each print file with the rules of its own layout
-    for spec, page in zip(issue.pages, pages, strict=True):
-        ps = spec.layout.print
-        meta = Meta(f"{title} 第{page.number}版 {page.name}", issue.date, subject=page.name,
-                    keywords=", ".join(f.article for f in fits if f.page == page.number), intent=ps.intent)
+    # Every output file is an independent task (its render and, for print, its preflight): run on forked
+    # workers when jobs > 1, each result put back in its place, so the bytes do not depend on the workers.
+    tasks: list[Callable[[], _Result]] = []
+    results_ahead: dict[int, _Result] = {}
+    for index, (spec, page) in enumerate(zip(issue.pages, pages, strict=True)):
         name = f"print/{print_file_name(issue, spec)}"
         built.page_files.append(name)
         if built.misfits:
             continue
-        page_profile = print_profile(pdfx or ps.pdfx)
-        built.files[name] = draw([page], fonts, page_profile, meta)
-        if progress is not None:
-            progress(len(issue.pages) + len(built.page_files), steps)
-        checks.append((name, Rules(page_profile.pdfx or "PDF/X-4", ps.ink_limit)))
+        meta = _page_meta(title, issue, page, fits)
+        if index in done_ahead and _same(ahead_meta[index], (meta, _drawn(page))):  # made ahead from this input
+            results_ahead[len(tasks)] = done_ahead[index]
+        tasks.append(_page_task(spec, page, fonts, pdfx, meta, print_file_name(issue, spec), hooks))
+    page_tasks = len(tasks)
     whole = Meta(title, issue.date, keywords=articles, intent=settings.intent)
     if len(pages) > 1 and not built.misfits:
-        built.files[f"print/{issue.id}.pdf"] = draw(pages, fonts, profile, whole)
-    built.files[f"screen/{issue.id}.pdf"] = draw(pages, fonts, PROFILES["screen"], whole)
+        # the whole issue repeats the pages checked above: its document and fonts are checked
+        tasks.append(_task(fonts, [(f"print/{issue.id}.pdf", pages, profile, whole)],
+                           (Rules(profile.pdfx or "PDF/X-4", settings.ink_limit), False), hooks))
+    screen = [(f"screen/{issue.id}.pdf", pages, PROFILES["screen"], whole)]
     if not built.misfits:  # an archive copy with text cut off would be a false record
-        built.files[f"archive/{issue.id}.pdf"] = draw(pages, fonts, PROFILES["archive"],
-                                                        archive_meta(issue, pages, stories, title, articles))
+        screen.append((f"archive/{issue.id}.pdf", pages, PROFILES["archive"],
+                       archive_meta(issue, pages, stories, title, articles)))
+    tasks.append(_task(fonts, screen, hooks=hooks))  # one task: the archive reuses the screen copy's compressed streams
+
+    pages_done = [0]
+
+    def page_done(i: int) -> None:
+        if progress is not None and i < page_tasks:
+            pages_done[0] += 1
+            progress(len(issue.pages) + pages_done[0], steps)
+
+    for i in sorted(results_ahead):
+        page_done(i)
+    todo = [i for i in range(len(tasks)) if i not in results_ahead]
+    longest_first = [i for i in todo if i >= page_tasks] + [i for i in todo if i < page_tasks]
+    rest = pool.run_all([tasks[i] for i in todo], workers, order=[todo.index(i) for i in longest_first],
+                        done=lambda k: page_done(todo[k]))
+    results = [results_ahead[i] if i in results_ahead else rest[todo.index(i)] for i in range(len(tasks))]
+    preflight_s = 0.0
+    for out, found, seconds in results:
+        built.files.update(out)
+        built.preflight += found
+        preflight_s += seconds
     reading_html = reading.html(issue, fonts)
     built.files[f"reading/{issue.id}.html"] = reading_html.encode("utf-8")
     if reading_pdf:  # WeasyPrint takes a second or two: on request (build --reading-pdf)
@@ -224,15 +296,9 @@ def build(issue_path: Path, project: Project | None = None, pdfx: str | None = N
         built.files[f"reading/{issue.id}.pdf"] = rendered
     built.files["archive.json"] = sidecar(issue, pages, stories, built.files)
     t3 = time.perf_counter()
-    for rel, rules in checks:
-        built.preflight += check(built.files[rel], rules, name=rel)
-    if len(pages) > 1 and not built.misfits:  # the whole issue repeats the pages checked above: its document
-        # and fonts are checked
-        rel = f"print/{issue.id}.pdf"
-        rules = Rules(profile.pdfx or "PDF/X-4", settings.ink_limit)
-        built.preflight += check(built.files[rel], rules, name=rel, content=False)
-    t4 = time.perf_counter()
-    built.timings = {"read": t1 - t0, "layout": t2 - t1, "pdf": t3 - t2, "preflight": t4 - t3}
+    # pdf: the wall time of rendering and checking every file; preflight: the part of it spent checking, summed
+    # over the workers
+    built.timings = {"read": t1 - t0, "layout": t2 - t1, "pdf": t3 - t2, "preflight": preflight_s}
     built.files["report.json"] = json.dumps(report(built), ensure_ascii=False, indent=2).encode("utf-8")
     built.files["report.html"] = report_html.render(built, report(built))
     if report_pdf:  # for print-out, on request (build --report-pdf): WeasyPrint takes a second or so
@@ -244,6 +310,66 @@ def build(issue_path: Path, project: Project | None = None, pdfx: str | None = N
                                       "pip install 'paperpress[reading]'")])
         built.files["report.pdf"] = rendered
     return built
+
+
+_Result = tuple[list[tuple[str, bytes]], list[PreflightFinding], float]  # files, preflight findings, seconds
+
+
+def _task(fonts: FontBook, files: list[tuple[str, list[Page], Profile, Meta]],
+          check: tuple[Rules, bool] | None = None, hooks: Hooks | None = None) -> Callable[[], _Result]:
+    """Render these files and preflight the first with check's (rules, content) when given."""
+    draw = hooks.render if hooks is not None else render
+    checker = hooks.check if hooks is not None else preflight
+
+    def run() -> _Result:
+        out = [(rel, draw(doc_pages, fonts, doc_profile, meta)) for rel, doc_pages, doc_profile, meta in files]
+        t = time.perf_counter()
+        found = [] if check is None else _preflight(out[0][1], check[0], out[0][0], check[1], checker)
+        return out, found, time.perf_counter() - t
+    return run
+
+
+def _preflight(data: bytes, rules: Rules, name: str, content: bool,
+               checker: Callable[..., list[PreflightFinding]] = preflight) -> list[PreflightFinding]:
+    """The preflight's findings for a print file; from the cache when these very bytes were checked before."""
+    import hashlib
+
+    def check() -> list[tuple]:
+        return [(f.severity, f.file, f.page, f.rule, f.message)
+                for f in checker(data, rules, name=name, content=content)]
+
+    found = linecache.value("preflight", (hashlib.sha256(data).hexdigest(), repr(rules), name, content), check)
+    if not (isinstance(found, list) and all(isinstance(f, tuple) and len(f) == 5 for f in found)):
+        found = check()
+    return [PreflightFinding(*f) for f in found]
+
+
+def _drawn(page: Page) -> tuple:
+    """What a page's file is made of, held (so the objects stay the same ones) to compare by identity."""
+    return (page.number, page.name, page.width, page.height, page.bleed, tuple(page.items), tuple(page.slug))
+
+
+def _same(a: tuple[Meta, tuple], b: tuple[Meta, tuple]) -> bool:
+    """The same metadata, and the page drawn from the very same items (nothing changed it after layout)."""
+    (meta_a, (*fa, items_a, slug_a)), (meta_b, (*fb, items_b, slug_b)) = a, b
+    return meta_a == meta_b and fa == fb and len(items_a) == len(items_b) and len(slug_a) == len(slug_b) and \
+        all(x is y for x, y in zip(items_a, items_b, strict=True)) and all(x is y for x, y in zip(slug_a, slug_b,
+                                                                                                   strict=True))
+
+
+def _page_meta(title: str, issue: Issue, page: Page, fits: list[Fit]) -> Meta:
+    spec = next(s for s in issue.pages if s.number == page.number)
+    return Meta(f"{title} 第{page.number}版 {page.name}", issue.date, subject=page.name,
+                keywords=", ".join(f.article for f in fits if f.page == page.number), intent=spec.layout.print.intent)
+
+
+def _page_task(spec: PageSpec, page: Page, fonts: FontBook, pdfx: str | None, meta: Meta,
+               file_name: str, hooks: Hooks | None = None) -> Callable[[], _Result]:
+    """One page's print file and its preflight (with its own layout's rules)."""
+    ps = spec.layout.print
+    page_profile = print_profile(pdfx or ps.pdfx)
+    return _task(fonts, [(f"print/{file_name}", [page], page_profile, meta)],
+                 (Rules(page_profile.pdfx or "PDF/X-4", ps.ink_limit), True), hooks)
 
 
 def _mark_misfits(built: Built) -> None:

@@ -44,6 +44,8 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--reading-pdf", action="store_true", help="also render the reading edition's PDF (WeasyPrint)")
     b.add_argument("--report-pdf", action="store_true", help="also write report.pdf, report.html for print-out "
                    "(WeasyPrint)")
+    b.add_argument("--no-cache", action="store_true",
+                   help="a cold build: neither read nor write the cache of set paragraphs")
     from .batch import add_options
 
     add_options(b)  # --jobs, --cluster
@@ -109,7 +111,8 @@ def _build(args: argparse.Namespace, seen: Callable[[Any], None] | None = None) 
         project = _project(args)
         built = build(args.issue, project, pdfx=pdfx, allow_overset=checking or args.allow_overset,
                       progress=_progress(args), reading_pdf=getattr(args, "reading_pdf", False),
-                      report_pdf=getattr(args, "report_pdf", False))
+                      report_pdf=getattr(args, "report_pdf", False),
+                      jobs=getattr(args, "jobs", None), use_cache=not getattr(args, "no_cache", False))
         if seen is not None:
             seen(built)
         if not checking:

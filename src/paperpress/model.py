@@ -10,14 +10,14 @@ BLACK: CMYK = (0.0, 0.0, 0.0, 1.0)
 WHITE: CMYK = (0.0, 0.0, 0.0, 0.0)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # no per-glyph __dict__: a page holds thousands of them
 class Glyph:
     gid: int
     x: int  # pen position of the glyph origin, relative to the run's origin
     text: str  # the characters this glyph stands for (for ToUnicode / ActualText)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # a page holds a run per line part: no __dict__ each
 class GlyphRun:
     font: str  # face id in the FontBook
     size: int
@@ -101,7 +101,7 @@ class Bookmark:
     level: int = 0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LineInfo:
     """Where a body line sits, for checks and the report (not drawn)."""
 

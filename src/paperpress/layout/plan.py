@@ -136,16 +136,14 @@ def plan_page(spec: PageSpec, fonts: FontBook, means: tuple[str, ...] | None = N
         p = Placed(m, auto_line=m.line is None, auto_lines=m.lines is None,
                    continued_from=m.cont.from_page if m.cont is not None else None)
         if m.story is not None:
-            counts = _candidates(m)
-            ms = measure(m, counts[0])
+            candidates = _candidates(m)
+            ms = measure(m, candidates[0])
             if m.lines is None and "body-columns" in means and not _level(ms):
-                # the first count that sets the body level; else the first
-                for c in counts[1:]:
-                    t = measure(m, c)
-                    if _level(t):
-                        ms = t
-                        p.means.append(f"body-columns {ms.cols}")
-                        break
+                # the first count that sets the body level; else the first (the others are set only here)
+                level = next((t for t in (measure(m, c) for c in candidates[1:]) if _level(t)), None)
+                if level is not None:
+                    ms = level
+                    p.means.append(f"body-columns {ms.cols}")
             p.measured, p.lines_needed = ms, ms.lines_needed
             lines = m.lines if m.lines is not None else ms.lines_needed
         elif m.lines is None and m.head is not None:  # a column head: its lines of text and a line of air

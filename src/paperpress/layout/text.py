@@ -43,20 +43,35 @@ PARAGRAPHS: MutableMapping[tuple, Paragraph] | None = None
 
 def set_text(fonts: FontBook, layout: Layout, parts: list[tuple[str, Style]], first: int, width: int,
              justify: bool = True, latin_gap: float | None = None, line_cost: float = 0.0) -> Paragraph:
-    pieces = spans(fonts, parts)
+    """A paragraph set to a measure; from watch's in-process memo or the persistent cache when these exact
+    inputs were set before."""
+    from .. import linecache
+
     settings = settings_for(layout)
     if latin_gap is not None:
         settings = replace(settings, latin_gap=latin_gap)
     if line_cost:
         settings = replace(settings, line_cost=line_cost)
+
+    def made() -> Paragraph:
+        if not linecache.enabled:
+            return set_paragraph(make_atoms(spans(fonts, parts)), first, width, settings, justify)
+        faces = sorted({f for _, style in parts for f in (style.font, style.marks_font) if f})
+        key = (tuple((text, style.font, style.marks_font, style.size) for text, style in parts),
+               tuple((f, linecache.face_checksum(fonts[f].path, fonts[f].index)) for f in faces),
+               first, width, justify, settings)
+        return linecache.paragraph(key, lambda: set_paragraph(make_atoms(spans(fonts, parts)), first, width,
+                                                              settings, justify))
+
     memo = PARAGRAPHS
     if memo is None:
-        return set_paragraph(make_atoms(pieces), first, width, settings, justify)
+        return made()
+    pieces = spans(fonts, parts)
     key = (tuple((s.text, s.face.id, str(s.face.path), s.face.index, s.size) for s in pieces), first, width,
            justify, settings)
     hit = memo.get(key)
     if hit is None:
-        hit = memo[key] = set_paragraph(make_atoms(pieces), first, width, settings, justify)
+        hit = memo[key] = made()
     return hit
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from ..fonts import Face
 from .rules_zh import CLOSING, INSEPARABLE, MIDDLE, OPENING, is_latin
@@ -96,7 +97,7 @@ WORD_BREAKS = "/.-_?&=#:"
 
 
 HYPHENATE_MIN = 6  # English words at least this long are hyphenated at dictionary points
-_HYPHENATOR = None
+_HYPHENATOR: Any = None  # pyphen's, loaded on first use (typed for mypyc: `make compiled`)
 
 
 def hyphenation_pieces(word: str) -> list[str]:

@@ -9,6 +9,7 @@ programme over break positions minimises the sum of squared line costs, as Knuth
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from itertools import accumulate
 
 from .atoms import CLOSE, HAN, LATIN, MID, OPEN, SPACE, Atom
 from .rules_zh import RULE_SETS, UNITS
@@ -33,7 +34,7 @@ class Settings:
     line_cost: float = 0.0  # added per line: < 0 favours one line more, > 0 one fewer (levelling columns)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # no per-glyph __dict__: every set line holds one per glyph
 class PlacedGlyph:
     gid: int
     x: int
@@ -116,58 +117,65 @@ class Breaker:
         self.can_break = [False] * (n + 1)  # break before atom k
         self.can_break[n] = True
         self.penalty = [0.0] * (n + 1)  # cost of breaking before atom k
+        # what each atom is, worked out once (each test below looks at an atom from both of its pairs)
+        kinds = [a.kind for a in atoms]
+        texts = [a.text for a in atoms]
+        mark = [_is_range_mark(a) for a in atoms]
+        number = [_is_number(a) for a in atoms]
+        ends_number = [_ends_number(a) for a in atoms]
+        starts_number = [_starts_number(a) for a in atoms]
+        gap, pair, can_break, penalty = self.gap, self.pair, self.can_break, self.penalty
+        latin_gap = settings.latin_gap
         for k in range(n - 1):
             a, b = atoms[k], atoms[k + 1]
-            if (a.kind == LATIN and b.kind == HAN) or (a.kind == HAN and b.kind == LATIN):
-                if not (_is_number(a) and b.text in UNITS) and "\u3000" not in (a.text, b.text) \
-                        and not (_is_range_mark(a) or _is_range_mark(b)) and "/" not in (a.text, b.text):
-                    self.gap[k] = round(settings.latin_gap * max(a.size, b.size))
-            self.pair[k] = _pair_squeeze(a, b)
-            ok = b.text[0] not in cannot_start and a.text[-1] not in cannot_end
-            if a.kind == LATIN and b.kind == LATIN:
+            ka, kb, ta, tb = kinds[k], kinds[k + 1], texts[k], texts[k + 1]
+            if (ka == LATIN and kb == HAN) or (ka == HAN and kb == LATIN):
+                if not (number[k] and tb in UNITS) and ta != "\u3000" and tb != "\u3000" \
+                        and not (mark[k] or mark[k + 1]) and ta != "/" and tb != "/":
+                    gap[k] = round(latin_gap * max(a.size, b.size))
+            if ka == CLOSE and kb in (CLOSE, OPEN, MID):  # _pair_squeeze, inlined
+                pair[k] = (a.squeeze, 0)
+            elif (ka == OPEN or ka == MID) and kb == OPEN:
+                pair[k] = (0, b.squeeze)
+            ok = tb[0] not in cannot_start and ta[-1] not in cannot_end
+            if ka == LATIN and kb == LATIN:
                 ok = a.break_after  # a word breaks only at a long word's or URL's natural points
-                self.penalty[k + 1] = WORD_BREAK_PENALTY
-            if _is_number(a) and b.text[0] in UNITS:
+                penalty[k + 1] = WORD_BREAK_PENALTY
+            if number[k] and tb[0] in UNITS:
                 ok = False  # a number keeps its unit
-            if _is_range_mark(b) and _ends_number(a) and k + 2 < n and _starts_number(atoms[k + 2]):
+            if mark[k + 1] and ends_number[k] and k + 2 < n and starts_number[k + 2]:
                 ok = False  # 2019|—2020: the range mark never starts a line
-            if _is_range_mark(a) and k > 0 and _ends_number(atoms[k - 1]) and _starts_number(b):
+            if mark[k] and k > 0 and ends_number[k - 1] and starts_number[k + 1]:
                 ok = False  # 2019—|2020: nor ends one
-            if b.text == "/":
+            if tb == "/":
                 ok = False  # 元/股: a slash never starts a line
-            if a.kind == SPACE:
+            if ka == SPACE:
                 ok = True
-            if b.kind == SPACE:
+            if kb == SPACE:
                 ok = False
-            self.can_break[k + 1] = ok
+            can_break[k + 1] = ok
         # prefix sums so that each candidate line is measured in O(1)
-        self.W = [0] * (n + 1)
-        self.G = [0] * (n + 1)
-        self.P = [0] * (n + 1)
-        self.Q = [0] * (n + 1)  # squeeze still available inside a line (marks not already paired)
         # J: gaps that may take stretch. Never inside a Latin word or number (clreq 3.2: a Latin word
         # keeps its own spacing): pieces of one word (a URL broken at its natural points) stay tight.
-        self.stretchable = [k < n - 1 and not (atoms[k].kind == LATIN and atoms[k + 1].kind == LATIN)
-                            for k in range(n)]
-        self.J = [0] * (n + 1)
+        self.stretchable = [k < n - 1 and not (kinds[k] == LATIN and kinds[k + 1] == LATIN) for k in range(n)]
         # hy[b]: the hyphen a line ending before atom b adds (b a hyphenation point of an English word)
         self.hy = [0] * (n + 1)
         for k in range(1, n):
             h = atoms[k - 1].hyphen
-            if h is not None and atoms[k].kind == LATIN:
+            if h is not None and kinds[k] == LATIN:
                 self.hy[k] = h[1]
         paired = [0] * n
         for k in range(n - 1):
-            sa, sb = self.pair[k]
+            sa, sb = pair[k]
             paired[k] += sa
             paired[k + 1] += sb
-        for k, a in enumerate(atoms):
-            self.W[k + 1] = self.W[k] + a.width
-            self.G[k + 1] = self.G[k] + self.gap[k]
-            self.P[k + 1] = self.P[k] + sum(self.pair[k])
-            avail = a.squeeze - paired[k] if a.kind in (OPEN, CLOSE) else 0
-            self.Q[k + 1] = self.Q[k] + max(avail, 0)
-            self.J[k + 1] = self.J[k] + self.stretchable[k]
+        self.W = [0, *accumulate(a.width for a in atoms)]
+        self.G = [0, *accumulate(gap)]
+        self.P = [0, *accumulate(sa + sb for sa, sb in pair)]
+        # Q: squeeze still available inside a line (marks not already paired)
+        self.Q = [0, *accumulate(max(a.squeeze - paired[k], 0) if kinds[k] in (OPEN, CLOSE) else 0
+                                 for k, a in enumerate(atoms))]
+        self.J = [0, *accumulate(int(x) for x in self.stretchable)]
 
     # -- measuring one candidate line -------------------------------------------------------
     def _bounds(self, a: int, b: int) -> tuple[int, int]:
@@ -277,18 +285,41 @@ class Breaker:
         stretch, line_cost = self.s.max_stretch, self.s.line_cost
         spaces = any(x.kind == SPACE for x in atoms)  # lines may then need trimming: take the general path
         reach = LOOSE_WINDOW * self.s.max_stretch
-        candidates = [k for k in range(n + 1) if k == 0 or self.can_break[k]]
+        can_break = self.can_break
+        candidates = [k for k in range(n + 1) if k == 0 or can_break[k]]
+        top = 1  # the previous b's first candidate index to measure (see below)
         for j in range(1, len(candidates)):
             b = candidates[j]
             final = b == n
             squeeze_b = atoms[b - 1].squeeze
             em = atoms[b - 1].size
-            for i in range(j - 1, -1, -1):
+            start = j - 1
+            if window and not final and j > 1:
+                # Lines far looser than the limit are skipped: a longer line (smaller a) will do better. For
+                # a > 0 the test is monotone in i (a longer line is never looser), so the first i to measure
+                # is found by moving the previous b's boundary, not by testing every i from j - 1 down.
+                wb = W[b] + G[b] + hy[b]
+
+                def loose(i: int, wb: int = wb, b: int = b, em: int = em) -> bool:
+                    a = candidates[i]
+                    return wb - W[a] - G[a] + (b - a) * reach * em < width
+
+                t = min(top, j - 1)
+                if loose(t):
+                    while t > 1 and loose(t):
+                        t -= 1
+                    start = 0 if loose(t) else t
+                else:
+                    while t + 1 < j and not loose(t + 1):
+                        t += 1
+                    start = t
+                top = t
+            for i in range(start, -1, -1):
                 a = candidates[i]
                 w = first_width if a == 0 else width
                 upper = W[b] - W[a] + G[b] - G[a] + hy[b]  # at least the line's natural width
-                if window and not final and upper + (b - a) * reach * em < w:
-                    continue  # hopelessly loose: a longer line (smaller a) will do better
+                if a == 0 and window and not final and upper + (b - a) * reach * em < w:
+                    continue  # (the first line has its own width: tested here)
                 if best[a] == INFEASIBLE:
                     continue
                 # lines only grow as a moves left: stop once even full squeezing cannot fit
@@ -428,6 +459,7 @@ class Breaker:
         if self.hy[b] and b == b0:
             # broken at a hyphenation point: the hyphen closes the line
             last = atoms[b - 1]
+            assert last.hyphen is not None  # hy[b] is only set after an atom with a hyphen
             gid, hadv = last.hyphen
             if not groups or groups[-1][0] != last.face or groups[-1][1] != last.size:
                 groups.append((last.face, last.size, []))

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import struct
+import zlib
 from dataclasses import dataclass, field
 
 import pydyf
 import uharfbuzz as hb
 
 from ..fonts import Face
-from .objects import flate
+from .objects import LEVEL, flate
 
 _FLAGS = (hb.SubsetFlags.DESUBROUTINIZE | hb.SubsetFlags.NO_HINTING | hb.SubsetFlags.NOTDEF_OUTLINE
           | hb.SubsetFlags.NO_LAYOUT_CLOSURE | hb.SubsetFlags.CFF_IDENTITY_CHARSET)
@@ -25,6 +26,7 @@ class UsedFont:
     face: Face
     text: dict[int, str] = field(default_factory=dict)  # old gid → characters
     codes: dict[int, int] = field(default_factory=dict)  # old gid → code in the content stream (new gid)
+    hex: dict[int, str] = field(default_factory=dict)  # old gid → its code as the content stream shows it
 
     def use(self, gid: int, text: str) -> None:
         if gid not in self.text or (not self.text[gid] and text):
@@ -52,7 +54,7 @@ def _ps_name(face: Face) -> str:
 
 @dataclass
 class _Subset:
-    data: bytes  # the font program
+    data: bytes  # the font program (empty: only its compressed stream is kept)
     length1: int  # uncompressed length (TrueType's Length1)
     mapping: dict[int, int]  # old gid → new gid (the code in the content stream)
     stream: pydyf.Stream | None = None  # compressed once, shared by every PDF that embeds this subset
@@ -62,11 +64,30 @@ _SUBSETS: dict[tuple[str, tuple[int, ...]], _Subset] = {}
 
 
 def _subset(face: Face, gids: tuple[int, ...]) -> _Subset:
-    """HarfBuzz subset of a face to these glyphs, memoised: print and screen share their glyphs."""
+    """HarfBuzz subset of a face to these glyphs, memoised (print and screen share their glyphs) and kept in the
+    persistent cache (an unchanged page's subsets are not made again)."""
     key = (face.id, gids)
     hit = _SUBSETS.get(key)
     if hit is not None:
         return hit
+    from .. import linecache
+
+    stored = linecache.value("subset", (linecache.face_checksum(face.path, face.index), face.format, gids),
+                             lambda: _made(face, gids))
+    if not (isinstance(stored, tuple) and len(stored) == 3 and isinstance(stored[0], bytes)
+            and isinstance(stored[2], dict)):
+        stored = _made(face, gids)
+    compressed, length1, mapping = stored
+    extra = {"Subtype": "/CIDFontType0C"} if face.format == "cff" else {"Length1": length1}
+    hit = _Subset(b"", length1, mapping, pydyf.Stream([compressed], {**extra, "Filter": "/FlateDecode"}))
+    if len(_SUBSETS) >= 64:  # the newest few: a page's own subsets are used once, the whole issue's by 2–3 files
+        del _SUBSETS[next(iter(_SUBSETS))]
+    _SUBSETS[key] = hit
+    return hit
+
+
+def _made(face: Face, gids: tuple[int, ...]) -> tuple[bytes, int, dict[int, int]]:
+    """(the subset program, Flate-compressed; its uncompressed length; old gid → new gid)."""
     inp = hb.SubsetInput()
     for gid in gids:
         inp.glyph_set.add(gid)
@@ -78,9 +99,7 @@ def _subset(face: Face, gids: tuple[int, ...]) -> _Subset:
     sub = plan.execute()
     mapping = plan.old_to_new_glyph_mapping
     raw = sub.reference_table("CFF ").data if face.format == "cff" else sub.blob.data
-    hit = _Subset(raw, len(raw), {g: mapping[g] for g in gids})
-    _SUBSETS[key] = hit
-    return hit
+    return zlib.compress(raw, LEVEL), len(raw), {g: mapping[g] for g in gids}
 
 
 def embed(pdf: pydyf.PDF, used: UsedFont) -> pydyf.Dictionary:
@@ -88,6 +107,7 @@ def embed(pdf: pydyf.PDF, used: UsedFont) -> pydyf.Dictionary:
     face = used.face
     sub = _subset(face, tuple(sorted(used.text)))
     used.codes = {old: sub.mapping[old] for old in used.text}
+    used.hex = {old: f"<{code:04X}>" for old, code in used.codes.items()}
     upem = face.upem
     font = face.hb_font
     # deterministic subset tag from the glyph set (PDF 9.6.4: six capital letters)
@@ -99,11 +119,10 @@ def embed(pdf: pydyf.PDF, used: UsedFont) -> pydyf.Dictionary:
     ext = font.get_font_extents("ltr")
     scale = 1000 / upem
     if face.format == "cff":
-        file_key, subtype, extra = "FontFile3", "/CIDFontType0", {"Subtype": "/CIDFontType0C"}
+        file_key, subtype = "FontFile3", "/CIDFontType0"
     else:
-        file_key, subtype, extra = "FontFile2", "/CIDFontType2", {"Length1": sub.length1}
-    if sub.stream is None:
-        sub.stream = flate(sub.data, extra)
+        file_key, subtype = "FontFile2", "/CIDFontType2"
+    assert sub.stream is not None
     file_stream = pydyf.Stream(sub.stream.stream, dict(sub.stream.extra))
     pdf.add_object(file_stream)
     descriptor = pydyf.Dictionary({

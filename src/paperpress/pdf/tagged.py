@@ -150,15 +150,16 @@ def _num(v: float) -> str:
 
 def url_links(page: Page, fonts: FontBook) -> list[Link]:
     """Links over the URLs in an article's text; a URL broken across lines gets one area per line part."""
-    chars: dict[tuple[str, str, int], list[tuple[str, GlyphRun, int]]] = {}
+    runs: dict[tuple[str, str, int], list[GlyphRun]] = {}
     for item in page.items:
         if isinstance(item, GlyphRun) and item.article and not item.vertical:
-            seq = chars.setdefault((item.article, item.role, item.para), [])
-            for gi, g in enumerate(item.glyphs):
-                seq += [(ch, item, gi) for ch in g.text]
+            runs.setdefault((item.article, item.role, item.para), []).append(item)
     links = []
-    for seq in chars.values():
-        text = "".join(ch for ch, _, _ in seq)
+    for para in runs.values():
+        text = "".join(g.text for run in para for g in run.glyphs)
+        if URL.search(text) is None:
+            continue  # most paragraphs: no character-by-character map needed
+        seq = [(ch, run, gi) for run in para for gi, g in enumerate(run.glyphs) for ch in g.text]
         for m in URL.finditer(text):
             url = m.group(0).rstrip(".,;:!?'")
             uri = url if "://" in url else "http://" + url

@@ -5,18 +5,20 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import pathlib
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pydyf
 
-from ..fonts import FontBook
+from ..fonts import Face, FontBook
 from ..manifest import OutputIntent
 from ..model import BLACK, CMYK, Bookmark, GlyphRun, Image, Link, Page, Path, Rect, Rule
 from ..units import mm
 from .fonts import UsedFont, embed
-from .objects import flate
+from .objects import LEVEL, flate
 from .tagged import Tagger, link_annotations, outline_count, page_labels
 from .xmp import packet
 
@@ -140,37 +142,56 @@ class _Canvas:
                 self.gs = gs
 
 
+_ADJUSTMENTS: dict[int, tuple[GlyphRun, tuple[str, ...]]] = {}  # id(run) → (the run, its TJ adjustments)
+
+
+def _adjustments(run: GlyphRun, face: Face) -> tuple[str, ...]:
+    """Each glyph's TJ adjustment to the next glyph's position ("" where none): the same in every file a run
+    is drawn in (per-page, whole-issue, screen, archive), so worked out once. Keyed by the run's id, the run
+    kept with it so that the id cannot be reused while the entry lives."""
+    hit = _ADJUSTMENTS.get(id(run))
+    if hit is not None and hit[0] is run:
+        return hit[1]
+    size = run.size
+    glyphs = run.glyphs
+    advance = face.advance
+    upem = face.upem
+    out = []
+    for i in range(len(glyphs) - 1):
+        g = glyphs[i]
+        adj = (advance(g.gid) * size / upem - (glyphs[i + 1].x - g.x)) * 1000 / size
+        out.append(_num(adj) if abs(adj) > 0.0005 else "")
+    out.append("")
+    if len(_ADJUSTMENTS) > 200_000:  # a long-lived process (watch) does not keep every run it ever drew
+        _ADJUSTMENTS.clear()
+    adjs = _ADJUSTMENTS[id(run)] = (run, tuple(out))
+    return adjs[1]
+
+
 def _glyph_ops(run: GlyphRun, used: UsedFont, font_name: str, cv: _Canvas) -> None:
     """One text object: the run's glyphs by their subset codes, positioned with TJ adjustments.
 
     A glyph that stands for other characters than its ToUnicode entry says (one glyph serving
     ⼀ U+2F00 and 一 U+4E00) is wrapped in an ActualText span, so copied text stays exact.
     """
-    face = used.face
     size = run.size
     glyphs = run.glyphs
-    codes = used.codes
-    advance = face.advance
-    upem = face.upem
+    hexes = used.hex
+    texts = used.text
     at = f"{cv.X(run.x + glyphs[0].x)} {cv.Y(run.y)}"
     sy = cv.p.text_scale_y
     out = [f"BT /{font_name} {_num(size / 1000)} Tf " + (f"{at} Td" if sy == 1 else f"1 0 0 {sy} {at} Tm")]
     parts: list[str] = []
-    last = len(glyphs) - 1
-    for i, g in enumerate(glyphs):
-        shown = [f"<{codes[g.gid]:04X}>"]
-        if i < last:
-            adj = (advance(g.gid) * size / upem - (glyphs[i + 1].x - g.x)) * 1000 / size
-            if abs(adj) > 0.0005:
-                shown.append(_num(adj))
-        if used.text[g.gid] == g.text:
-            parts += shown
+    for g, adj in zip(glyphs, _adjustments(run, used.face), strict=True):
+        shown = hexes[g.gid] + adj
+        if texts[g.gid] == g.text:
+            parts.append(shown)
             continue
         if parts:
             out.append(f"[{''.join(parts)}] TJ")
             parts = []
         actual = g.text.encode("utf-16-be").hex().upper()
-        out.append(f"/Span <</ActualText <FEFF{actual}>>> BDC [{''.join(shown)}] TJ EMC")
+        out.append(f"/Span <</ActualText <FEFF{actual}>>> BDC [{shown}] TJ EMC")
     if parts:
         out.append(f"[{''.join(parts)}] TJ")
     out.append("ET")
@@ -235,9 +256,11 @@ def render(pages: list[Page], fonts: FontBook, profile: Profile, meta: Meta) -> 
                 if item.font not in used:
                     used[item.font] = UsedFont(fonts[item.font])
                     names[item.font] = f"F{len(names) + 1}"
-                u = used[item.font]
+                seen = used[item.font].text  # UsedFont.use, inlined: every glyph of every file passes here
                 for g in item.glyphs:
-                    u.use(g.gid, g.text)
+                    gid = g.gid
+                    if gid not in seen or (not seen[gid] and g.text):
+                        seen[gid] = g.text
     font_refs = {names[key]: embed(pdf, u).reference for key, u in used.items()}
 
     page_streams = []
@@ -308,9 +331,9 @@ def render(pages: list[Page], fonts: FontBook, profile: Profile, meta: Meta) -> 
     page_refs = []
     digest = hashlib.sha256(profile.name.encode() + meta.title.encode("utf-8"))
     for index, (page, cv, offset, height) in enumerate(page_streams):
-        text = "\n".join(cv.ops)
-        digest.update(text.encode("latin-1"))
-        content = flate(text.encode("latin-1"))
+        text = "\n".join(cv.ops).encode("latin-1")
+        digest.update(text)
+        content = _compressed(text)
         pdf.add_object(content)
         width = page.width + 2 * offset
         box = pydyf.Array([0, 0, _num(width / 1000), _num(height / 1000)])
@@ -375,9 +398,36 @@ def render(pages: list[Page], fonts: FontBook, profile: Profile, meta: Meta) -> 
     return out.getvalue()
 
 
+_STREAMS: dict[bytes, bytes] = {}  # sha-256 of a content stream → its Flate bytes (the newest few hundred)
+
+
+def _compressed(text: bytes) -> pydyf.Stream:
+    """A page's content stream, compressed once: the screen and archive copies draw the same bytes."""
+    key = hashlib.sha256(text).digest()
+    data = _STREAMS.get(key)
+    if data is None:
+        data = zlib.compress(text, LEVEL)
+        if len(_STREAMS) >= 512:
+            del _STREAMS[next(iter(_STREAMS))]
+        _STREAMS[key] = data
+    return pydyf.Stream([data], {"Filter": "/FlateDecode"})
+
+
+_ICC: dict[tuple[str, int, int], bytes] = {}  # a profile file (path, size, mtime) → its Flate bytes
+
+
+def _icc(path: pathlib.Path) -> bytes:
+    """The printing condition's profile, read and compressed once for every print file of a build."""
+    st = path.stat()
+    key = (str(path), st.st_size, st.st_mtime_ns)
+    if key not in _ICC:
+        _ICC[key] = zlib.compress(path.read_bytes(), LEVEL)
+    return _ICC[key]
+
+
 def _output_intent(pdf: pydyf.PDF, intent: OutputIntent) -> None:
     """GTS_PDFX output intent with the printing condition's ICC profile embedded."""
-    icc = flate(intent.profile.read_bytes(), {"N": 4})
+    icc = pydyf.Stream([_icc(intent.profile)], {"N": 4, "Filter": "/FlateDecode"})
     pdf.add_object(icc)
     oi = pydyf.Dictionary({
         "Type": "/OutputIntent", "S": "/GTS_PDFX",
