@@ -105,13 +105,15 @@ class Face:
     def hb_face(self) -> hb.Face:
         if self._face is None:
             self._open()
-        return self._face  # type: ignore[return-value]
+        assert self._face is not None
+        return self._face
 
     @property
     def hb_font(self) -> hb.Font:
         if self._font is None:
             self._open()
-        return self._font  # type: ignore[return-value]
+        assert self._font is not None
+        return self._font
 
     @property
     def upem(self) -> int:
@@ -195,14 +197,14 @@ class FontBook:
         faces_node = node_get(root, "faces", fname, problems, required=True)
         for key, node in mapping_items(faces_node, fname, problems):
             face_id = key.value
-            values = {}
-            for name in REQUIRED:
-                values[name] = node_str(node_get(node, name, fname, problems, required=True), fname, problems)
+            given = {name: node_str(node_get(node, name, fname, problems, required=True), fname, problems)
+                     for name in REQUIRED}
             index = node_int(node_get(node, "index", fname, problems), fname, problems, 0, 255) or 0
-            if None in values.values():
+            values = {k: v for k, v in given.items() if v is not None}
+            if len(values) < len(given):
                 continue
             path = catalog.parent / values["file"]
-            if not SAFE_FILE.fullmatch(values["file"] or "") or not path.is_file():
+            if not SAFE_FILE.fullmatch(values["file"]) or not path.is_file():
                 problems.add(fname, node.start_mark, f"font file {values['file']} of face '{face_id}' not found "
                              f"in {catalog.parent} (a plain file name beside the catalog)")
                 continue

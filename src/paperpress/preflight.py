@@ -11,6 +11,7 @@ import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pikepdf
 
@@ -47,7 +48,7 @@ class _State:
     fill: tuple[float, ...] = (0.0,)
     overprint_fill: bool = False
     opm: int = 0
-    stroke_obj: object = None  # the stroke colour space's array, e.g. [/Separation /All …]
+    stroke_obj: Any = None  # the stroke colour space's array, e.g. [/Separation /All …]
 
     def copy(self) -> _State:
         return _State(self.fill_space, self.stroke_space, self.fill, self.overprint_fill, self.opm, self.stroke_obj)
@@ -71,7 +72,7 @@ class _Page:
             self.findings.append(Finding(severity, self.file, self.number, rule, message))
 
 
-def _space_name(cs: object, resources: pikepdf.Dictionary) -> tuple[str, object]:
+def _space_name(cs: object, resources: Any) -> tuple[str, Any]:
     """Resolve a colour space operand to (family, object)."""
     name = str(cs)
     if name in ("/DeviceCMYK", "/DeviceRGB", "/DeviceGray", "/Pattern"):
@@ -85,7 +86,7 @@ def _space_name(cs: object, resources: pikepdf.Dictionary) -> tuple[str, object]
     return str(obj[0]), obj
 
 
-def _check_space(page: _Page, family: str, obj: object, what: str) -> None:
+def _check_space(page: _Page, family: str, obj: Any, what: str) -> None:
     if family == "/DeviceCMYK":
         return
     if family in ("/Separation", "/DeviceN"):
@@ -103,7 +104,7 @@ def _ink(values: tuple[float, ...]) -> float:
     return sum(values) * 100
 
 
-def _check_image(page: _Page, image: pikepdf.Object, name: str) -> None:
+def _check_image(page: _Page, image: Any, name: str) -> None:
     cs = image.get("/ColorSpace")
     if image.get("/ImageMask", False):
         return
@@ -129,13 +130,13 @@ def _check_image(page: _Page, image: pikepdf.Object, name: str) -> None:
         page.add("error", "ink", f"image {name}: total ink up to {peak:.0f}% (limit {page.rules.ink_limit}%)")
 
 
-def _walk(page: _Page, stream_owner: object, resources: pikepdf.Dictionary, state: _State, depth: int = 0) -> None:
+def _walk(page: _Page, stream_owner: Any, resources: Any, state: _State, depth: int = 0) -> None:
     if depth > 8:
         return
     stack: list[_State] = []
     ext = resources.get("/ExtGState", {}) if resources is not None else {}
     xobjects = resources.get("/XObject", {}) if resources is not None else {}
-    for operands, op in pikepdf.parse_content_stream(stream_owner):
+    for operands, op in pikepdf.parse_content_stream(stream_owner):  # type: ignore[misc]
         op = str(op)
         if op == "q":
             stack.append(state.copy())
@@ -245,7 +246,7 @@ def _check_boxes(p: _Page, page: pikepdf.Page) -> None:
         p.add("error", "boxes", "BleedBox extends beyond the MediaBox")
 
 
-def _check_fonts(p: _Page, resources: pikepdf.Dictionary, depth: int = 0) -> None:
+def _check_fonts(p: _Page, resources: Any, depth: int = 0) -> None:
     fonts = resources.get("/Font", {}) if resources is not None else {}
     for name, font in (fonts.items() if fonts is not None else []):
         base = str(font.get("/BaseFont", "?"))
@@ -299,7 +300,7 @@ def _check_document(pdf: pikepdf.Pdf, file: str, rules: Rules) -> list[Finding]:
                 for key in ("xmpMM:DocumentID", "xmpMM:InstanceID", "xmp:CreateDate", "dc:title"):
                     if not meta.get(key):
                         add("metadata", f"XMP has no {key}")
-    intents = pdf.Root.get("/OutputIntents", [])
+    intents: Any = pdf.Root.get("/OutputIntents", [])
     gts = [oi for oi in intents if str(oi.get("/S")) == "/GTS_PDFX"]
     if len(gts) != 1:
         add("output-intent", f"{len(gts)} GTS_PDFX output intents (exactly one required)")

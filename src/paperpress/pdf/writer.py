@@ -105,10 +105,10 @@ class _Canvas:
         self.stroke: CMYK | None = None
         self.gs: str | None = None
 
-    def X(self, x: int) -> str:  # noqa: N802
+    def X(self, x: float) -> str:  # noqa: N802
         return _num((x + self.o) / 1000)
 
-    def Y(self, y: int) -> str:  # noqa: N802
+    def Y(self, y: float) -> str:  # noqa: N802
         return _num((self.h - (y + self.o)) / 1000)
 
     @contextmanager
@@ -461,7 +461,7 @@ def _outline(pdf: pydyf.PDF, page_refs: list) -> None:
     pdf.add_object(root)
     tops = []
     for page_obj, page, offset, height in page_refs:
-        children = []
+        children: list[pydyf.Dictionary] = []
         top = None
         for item in page.items:
             if not isinstance(item, Bookmark):
