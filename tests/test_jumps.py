@@ -195,3 +195,45 @@ def test_the_structure_tree_reads_the_jumped_article_as_one(jumped):
     paras = [t for tag, t in art if tag == "/P" and "转第" not in t and "接第" not in t]
     assert paras == [_flat(p) for p in texts["lead"]]
     assert [t for tag, t in art if tag == "/P" and ("转第" in t or "接第" in t)] == ["（下转第2版）", "（上接第1版）"]
+
+
+def test_short_and_long_copy_on_one_page_are_filled_jumped_or_reported(tmp_path):
+    """One page with copy made too long (it jumps to page 6, cut to fill its module) and too short (its module
+    grows to the foot and copyfit fills it: a second headline line), and two pinned modules whose copy is
+    short (reported in lines and characters); report.json names what was done to each."""
+    d = tmp_path / "i"
+    (d / "articles").mkdir(parents=True)
+    for name in ("air-dispatch.yaml", "xiaodian.yaml", "xinghualing.yaml", "yingze.yaml"):
+        shutil.copy(SAMPLE / name, d / "articles" / name)
+    _long_article(d / "articles" / "long.yaml", ["damage-compensation.yaml", "xiaodian.yaml"], None)
+    (d / "issue.yaml").write_text("""\
+paper: 太原日报
+date: 2024-11-15
+id: sl
+pages:
+  - number: 5
+    name: 生态环境
+    layout: broadsheet
+    modules:
+      - {article: articles/long.yaml, column: 1, span: 4, line: 1, lines: 30, continue: {page: 6}}
+      - {article: articles/xiaodian.yaml, column: 5, span: 4, line: 1, lines: 60}
+      - {article: articles/yingze.yaml, column: 5, span: 4, line: 61}
+      - {article: articles/xinghualing.yaml, column: 1, span: 4, line: 31, lines: 58}
+  - number: 6
+    name: 综合
+    layout: broadsheet
+    modules:
+      - {article: articles/air-dispatch.yaml, column: 1, span: 8}
+""", encoding="utf-8")
+    out = write_atomically(build(d / "issue.yaml"), tmp_path / "out")
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    mods = {(p["number"], m["article"]): m for p in report["pages"] for m in p["modules"]}
+    long5, short = mods[(5, "long")], mods[(5, "yingze")]
+    assert long5["status"] == "fits" and long5["continues_on"] == 6 and long5["cut"]["paragraph"] >= 1
+    assert mods[(6, "long")]["continued_from"] == 5
+    assert short["status"] == "fits" and (short["line"], short["lines"]) == (61, 28)
+    assert short["means"] == ["headline-lines 2"] and short["grid_lines_needed"] < 28 and short["auto"]["lines"]
+    pinned = mods[(5, "xiaodian")]
+    assert pinned["status"] == "short" and pinned["means"] == []
+    assert pinned["message"] == f"short by {pinned['short_by_lines']} lines (≈{pinned['short_by_chars']} characters)"
+    assert (out / "print" / "sl.pdf").is_file()  # nothing overset: the print files are written
