@@ -37,7 +37,7 @@ from .fonts import FontBook
 from .layout import text as _text
 from .layout.compose import compose_planned
 from .manifest import Issue, PageSpec
-from .model import Page
+from .model import Link, Page
 from .pdf.writer import render
 from .preflight import preflight
 
@@ -224,13 +224,14 @@ class Session:
 
     def _render(self, pages: list[Page], fonts: FontBook, profile: Any, meta: Any) -> bytes:
         """render(), kept while every page is one handed out unchanged and the profile and metadata are the same."""
-        keys = []
+        keys: list[object] = []
         for page in pages:
             handed = self._handed.get(id(page))
-            if handed is None or handed[0] is not page or (page.items, page.lines, page.slug) != (
-                    handed[1].items, handed[1].lines, handed[1].slug):
+            if handed is None or handed[0] is not page or (_unlinked(page.items), page.lines, page.slug) != (
+                    _unlinked(handed[1].items), handed[1].lines, handed[1].slug):
                 return render(pages, fonts, profile, meta)  # marked after layout, or not ours: drawn as it is
-            keys.append(handed[2])
+            # a jump line's link gets its target after every page is laid out: part of the key, not a change
+            keys.append((handed[2], tuple(it for it in page.items if isinstance(it, Link))))
         icc = getattr(meta.intent, "profile", None)
         key = hashlib.sha256(repr((keys, profile, meta, icc and _stat(Path(icc)))).encode()).hexdigest()
         data = self.pdfs.get(key)
@@ -389,3 +390,7 @@ def watch(session: Session, stop: Any = None, on_rebuild: Callable[[Rebuild], No
         print("stopped watching", file=err, flush=True)
     return 0
 
+
+def _unlinked(items: list) -> list:
+    """A page's items without its links (whose jump targets are filled in after layout)."""
+    return [it for it in items if not isinstance(it, Link)]
