@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import os
+from collections import OrderedDict
 from functools import lru_cache
 from pathlib import Path
 
@@ -44,9 +46,37 @@ def pixels(item: Image, color: str, output_profile: Path | None) -> tuple[bytes,
         return out.tobytes(), out.width, out.height, "/DeviceRGB"
 
 
+# what a photo became, by what it was made from: a page's print file and the whole issue's embed the same
+# CMYK photo, and converting and compressing it (most of an illustrated build's time) is done once per process
+_MADE: OrderedDict[tuple, tuple[bytes, dict]] = OrderedDict()
+_MADE_MAX = 16
+
+
 def embed_image(pdf: pydyf.PDF, item: Image, color: str, output_profile: Path | None,
                 ppi: int = 0) -> pydyf.Stream:
     """ppi > 0 (the screen copy, RGB): downsampled to that resolution at its size on the page, as JPEG."""
+    try:
+        st = os.stat(item.path)
+        key: tuple | None = (item.path, st.st_mtime_ns, st.st_size, item.crop, item.w, item.h, color,
+                             str(output_profile), ppi)
+    except OSError:
+        key = None
+    if key is not None and key in _MADE:
+        _MADE.move_to_end(key)
+        body, extra = _MADE[key]
+        stream = pydyf.Stream([body], dict(extra))
+        pdf.add_object(stream)
+        return stream
+    stream = _embed(item, color, output_profile, ppi)
+    if key is not None:
+        _MADE[key] = (b"".join(stream.stream), dict(stream.extra))
+        while len(_MADE) > _MADE_MAX:
+            _MADE.popitem(last=False)
+    pdf.add_object(stream)
+    return stream
+
+
+def _embed(item: Image, color: str, output_profile: Path | None, ppi: int) -> pydyf.Stream:
     data, w, h, space = pixels(item, color, output_profile)
     if ppi and color == "rgb":
         tw, th = max(1, round(item.w * ppi / 72000)), max(1, round(item.h * ppi / 72000))
@@ -55,12 +85,8 @@ def embed_image(pdf: pydyf.PDF, item: Image, color: str, output_profile: Path | 
             im = im.resize((tw, th), PILImage.Resampling.LANCZOS)
         buf = io.BytesIO()
         im.save(buf, "JPEG", quality=80, optimize=True)
-        stream = pydyf.Stream([buf.getvalue()], {"Type": "/XObject", "Subtype": "/Image", "Width": im.width,
-                                                 "Height": im.height, "ColorSpace": space, "BitsPerComponent": 8,
-                                                 "Filter": "/DCTDecode"})
-        pdf.add_object(stream)
-        return stream
-    stream = flate(data, {"Type": "/XObject", "Subtype": "/Image", "Width": w, "Height": h, "ColorSpace": space,
-                          "BitsPerComponent": 8})
-    pdf.add_object(stream)
-    return stream
+        return pydyf.Stream([buf.getvalue()], {"Type": "/XObject", "Subtype": "/Image", "Width": im.width,
+                                               "Height": im.height, "ColorSpace": space, "BitsPerComponent": 8,
+                                               "Filter": "/DCTDecode"})
+    return flate(data, {"Type": "/XObject", "Subtype": "/Image", "Width": w, "Height": h, "ColorSpace": space,
+                        "BitsPerComponent": 8})
