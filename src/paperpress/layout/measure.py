@@ -3,16 +3,17 @@ it needs (headline bands, byline, balanced body columns) and where it may be cut
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..fonts import FontBook
-from ..linebreak.breaker import Line, Paragraph
+from ..linebreak.breaker import Line, Paragraph, Setter
 from ..manifest import Continuation, Layout, Style
 from ..stories import Story
 from .flow import flow, slots_used
 from .grid import Grid
 from .table import table_body
-from .text import headline_lines, set_text
+from .text import headline_lines, set_text, set_text_variants, setter_for
 
 
 @dataclass
@@ -158,7 +159,9 @@ def _set_body(story: Story, cols: int, meas: int, layout: Layout, fonts: FontBoo
         special = kind in ("subhead", "closing")  # 小标题 and 落款: no indent, natural spacing
         indent = not special and kind != "continued"
         first = meas - 2 * em if indent else meas
-        setting.append(Setting(runs, first, kind, set_text(fonts, layout, runs, first, meas, justify=not special)))
+        setter = setter_for(fonts, layout, runs, first, meas)  # shared with levelling's tries
+        setting.append(Setting(runs, first, kind, set_text(fonts, layout, runs, first, meas, justify=not special,
+                                                           setter=setter), setter))
     if cols > 1 and level and all(s.kind != "table" for s in setting):  # a table's rows keep their lines
         _level(setting, body, cols, fonts, layout, meas)
     for i, (para, st) in enumerate(zip(story.paragraphs, setting, strict=True)):
@@ -203,6 +206,7 @@ class Setting:
     first: int
     kind: str
     paragraph: Paragraph
+    setter: Callable[[], Setter] | None = None  # its atoms and breaker, made once for every try
 
 
 # line costs that ask the breaker for one line more (negative) or fewer, mildest first: a within-limit line
@@ -239,8 +243,8 @@ def _level(setting: list[Setting], lead: list[tuple[Line, bool, str]], cols: int
         if (i, step) not in tried:
             s = setting[i]
             tried[(i, step)] = None
-            for cost in (LONGER if step > 0 else SHORTER):
-                p = set_text(fonts, layout, s.runs, s.first, meas, line_cost=cost)
+            costs = LONGER if step > 0 else SHORTER
+            for p in set_text_variants(fonts, layout, s.runs, s.first, meas, costs, s.setter):
                 if len(p.lines) == len(s.paragraph.lines) + step and \
                         all(abs(ln.ratio) <= 1.0 for ln in p.lines if not ln.final):
                     tried[(i, step)] = p

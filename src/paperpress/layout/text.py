@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import MutableMapping
+from collections.abc import Callable, Iterator, MutableMapping
 from dataclasses import replace
 
 from ..fonts import FontBook
 from ..linebreak.atoms import Span, make_atoms
-from ..linebreak.breaker import Line, Paragraph, Settings, set_paragraph
+from ..linebreak.breaker import Line, Paragraph, Setter, Settings, set_paragraph
 from ..linebreak.rules_zh import CLOSING, OPENING
 from ..manifest import Layout, Style
 from ..model import BLACK, CMYK, Glyph, GlyphRun
@@ -42,7 +42,8 @@ PARAGRAPHS: MutableMapping[tuple, Paragraph] | None = None
 
 
 def set_text(fonts: FontBook, layout: Layout, parts: list[tuple[str, Style]], first: int, width: int,
-             justify: bool = True, latin_gap: float | None = None, line_cost: float = 0.0) -> Paragraph:
+             justify: bool = True, latin_gap: float | None = None, line_cost: float = 0.0,
+             setter: Callable[[], Setter] | None = None) -> Paragraph:
     """A paragraph set to a measure; from watch's in-process memo or the persistent cache when these exact
     inputs were set before."""
     from .. import linecache
@@ -53,15 +54,19 @@ def set_text(fonts: FontBook, layout: Layout, parts: list[tuple[str, Style]], fi
     if line_cost:
         settings = replace(settings, line_cost=line_cost)
 
+    def fresh() -> Paragraph:
+        if setter is not None:  # the same text, measure and settings but the line cost: set again
+            return setter().set(settings.line_cost, justify)
+        return set_paragraph(make_atoms(spans(fonts, parts)), first, width, settings, justify)
+
     def made() -> Paragraph:
         if not linecache.enabled:
-            return set_paragraph(make_atoms(spans(fonts, parts)), first, width, settings, justify)
+            return fresh()
         faces = sorted({f for _, style in parts for f in (style.font, style.marks_font) if f})
         key = (tuple((text, style.font, style.marks_font, style.size) for text, style in parts),
                tuple((f, linecache.face_checksum(fonts[f].path, fonts[f].index)) for f in faces),
                first, width, justify, settings)
-        return linecache.paragraph(key, lambda: set_paragraph(make_atoms(spans(fonts, parts)), first, width,
-                                                              settings, justify))
+        return linecache.paragraph(key, fresh)
 
     memo = PARAGRAPHS
     if memo is None:
@@ -85,6 +90,27 @@ def line_runs(line: Line, x: int, baseline: int, color_of: dict[str, CMYK]) -> l
         runs.append(GlyphRun(face, size, x + x0, baseline,
                              tuple(Glyph(g.gid, g.x - x0, g.text) for g in glyphs), color_of.get(face, BLACK)))
     return runs
+
+
+def setter_for(fonts: FontBook, layout: Layout, parts: list[tuple[str, Style]], first: int,
+               width: int) -> Callable[[], Setter]:
+    """A paragraph's Setter, built the first time it is asked for (a cached paragraph never needs it)."""
+    made: list[Setter] = []
+
+    def setter() -> Setter:
+        if not made:
+            made.append(Setter(make_atoms(spans(fonts, parts)), first, width, settings_for(layout)))
+        return made[0]
+    return setter
+
+
+def set_text_variants(fonts: FontBook, layout: Layout, parts: list[tuple[str, Style]], first: int, width: int,
+                      costs: tuple[float, ...], setter: Callable[[], Setter] | None = None) -> Iterator[Paragraph]:
+    """The paragraph set at each line cost in turn (levelling's tries for a line more or fewer): from the caches
+    as set_text would take it, else by one Setter (setter, or one made here) shared by all of them."""
+    setter = setter or setter_for(fonts, layout, parts, first, width)
+    for cost in costs:
+        yield set_text(fonts, layout, parts, first, width, line_cost=cost, setter=setter)
 
 
 # headlines that had to break inside a word, for the caller to report (cleared by whoever reads it)

@@ -490,13 +490,28 @@ def split_wide(atoms: list[Atom], width: int) -> list[Atom]:
 def set_paragraph(atoms: list[Atom], first_width: int, width: int, settings: Settings,
                   justify: bool = True) -> Paragraph:
     """Break and place a paragraph; with justify=False every line keeps its natural spacing."""
-    if not atoms:
-        return Paragraph(())
-    atoms = split_wide(atoms, min(first_width, width))
-    br = Breaker(atoms, settings)
-    breaks = br.run(first_width, width)
-    offsets = [0]
-    for at in atoms:
-        offsets.append(offsets[-1] + len(at.text))
-    return Paragraph(tuple(br.place(a, b, first_width if i == 0 else width, b == len(atoms) or not justify)
-                           for i, (a, b) in enumerate(breaks)), tuple(offsets[a] for a, _ in breaks))
+    return Setter(atoms, first_width, width, settings).set(settings.line_cost, justify)
+
+
+class Setter:
+    """One paragraph's atoms and breaker, ready to be set, and set again at another line cost (levelling asks
+    for a line more or fewer) without building them anew: only the line cost differs, and only the DP reads it."""
+
+    def __init__(self, atoms: list[Atom], first_width: int, width: int, settings: Settings):
+        self.first_width, self.width, self.settings = first_width, width, settings
+        self.atoms = split_wide(atoms, min(first_width, width)) if atoms else []
+        self.breaker = Breaker(self.atoms, settings) if atoms else None
+        self.offsets = [0]
+        for at in self.atoms:
+            self.offsets.append(self.offsets[-1] + len(at.text))
+
+    def set(self, line_cost: float, justify: bool = True) -> Paragraph:
+        br = self.breaker
+        if br is None:
+            return Paragraph(())
+        if br.s.line_cost != line_cost:
+            br.s = replace(self.settings, line_cost=line_cost)
+        n, first_width, width = len(self.atoms), self.first_width, self.width
+        breaks = br.run(first_width, width)
+        return Paragraph(tuple(br.place(a, b, first_width if i == 0 else width, b == n or not justify)
+                               for i, (a, b) in enumerate(breaks)), tuple(self.offsets[a] for a, _ in breaks))
