@@ -91,6 +91,11 @@ class Story:
     normalisations: tuple[Normalisation, ...] = ()
     jump_title: str | None = None  # the headline over the continuation on another page (转版); else the title
 
+    @property
+    def label(self) -> str | None:
+        """The run-in label set before the first paragraph: the dateline, or 编者按 for an editor's note."""
+        return self.dateline if self.kind != "editors-note" else "编者按"
+
     def texts(self) -> list[tuple[str, str, Source]]:
         """Every piece of text with its field name and source, for coverage checks."""
         out = [(f, getattr(self, f), self.sources[f]) for f in TEXT_FIELDS if getattr(self, f)]

@@ -58,8 +58,7 @@ def cut_for_jump(ms: Measured, rows: int, to_page: int, layout: Layout,
 
 def _label_runs(story: Story) -> tuple[Run, ...]:
     """The run-in label the first paragraph is set with (dateline, or 编者按), as measure sets it."""
-    label = story.dateline if story.kind != "editors-note" else "编者按"
-    return (Run(label, bold=True), Run("\u3000")) if label else ()
+    return (Run(story.label, bold=True), Run("\u3000")) if story.label else ()
 
 
 def rest_of(story: Story, cut: tuple[int, int]) -> Story:

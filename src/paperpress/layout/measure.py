@@ -115,12 +115,12 @@ def measure_story(story: Story, span: int, body_columns: int, box: bool, vertica
     meas = chars * em
     col_gap = (width - cols * meas) // max(cols - 1, 1)
     key = (id(story), cols, meas, cont, level)
-    if body_cache is None or key not in body_cache:
+    got = body_cache.get(key) if body_cache is not None else None
+    if got is None:
         got = _set_body(story, cols, meas, layout, fonts, cont, level)
-        if body_cache is None:
-            body_cache = {}
-        body_cache[key] = got
-    body, ends, para_of, flush_right, char_at, keep, repeat = body_cache[key]
+        if body_cache is not None:
+            body_cache[key] = got
+    body, ends, para_of, flush_right, char_at, keep, repeat = got
     return Measured(width, frame, heads, vertical_parts, bands, byline, byline_rows, cols, chars, meas, col_gap,
                     body, ends, head_of, para_of, flush_right, char_at, keep, repeat)
 
@@ -147,21 +147,19 @@ def _set_body(story: Story, cols: int, meas: int, layout: Layout, fonts: FontBoo
     setting: list[Setting] = []
     keep: set[int] = set()
     repeat: dict[int, tuple[int, ...]] = {}
+    label = story.label if cont is None else None  # a continuation's first paragraph is the rest of one
     for i, para in enumerate(story.paragraphs):
         if para.table is not None:  # set where it stands in the body, below
             setting.append(Setting([], 0, "table", Paragraph(())))
             continue
         runs = [(r.text, runin if r.bold else body_style) for r in para.runs]
-        label = story.dateline if story.kind != "editors-note" else "编者按"
-        if i == 0 and label and cont is None:
+        if i == 0 and label:
             runs = [(label, runin), ("\u3000", body_style)] + runs
-        kind = getattr(para, "kind", "text")
-        special = kind in ("subhead", "closing")  # 小标题 and 落款: no indent, natural spacing
-        indent = not special and kind != "continued"
-        first = meas - 2 * em if indent else meas
+        special = para.kind in ("subhead", "closing")  # 小标题 and 落款: no indent, natural spacing
+        first = meas - 2 * em if _indented(para.kind) else meas
         setter = setter_for(fonts, layout, runs, first, meas)  # shared with levelling's tries
-        setting.append(Setting(runs, first, kind, set_text(fonts, layout, runs, first, meas, justify=not special,
-                                                           setter=setter), setter))
+        setting.append(Setting(runs, first, para.kind, set_text(fonts, layout, runs, first, meas,
+                                                                justify=not special, setter=setter), setter))
     if cols > 1 and level and all(s.kind != "table" for s in setting):  # a table's rows keep their lines
         _level(setting, body, cols, fonts, layout, meas)
     for i, (para, st) in enumerate(zip(story.paragraphs, setting, strict=True)):
@@ -174,7 +172,7 @@ def _set_body(story: Story, cols: int, meas: int, layout: Layout, fonts: FontBoo
             char_at += [0] * len(tlines)
             ends.append(len(body))
             continue
-        indent = kind not in ("subhead", "closing", "continued")
+        indent = _indented(kind)
         for j, line in enumerate(setp.lines):
             if kind == "closing":
                 flush_right[len(body)] = meas - line.used
@@ -185,6 +183,12 @@ def _set_body(story: Story, cols: int, meas: int, layout: Layout, fonts: FontBoo
             char_at.append(setp.starts[j] if j < len(setp.starts) else 0)
         ends.append(len(body))
     return body, ends, para_of, flush_right, char_at, keep, repeat
+
+
+def _indented(kind: str) -> bool:
+    """Whether a paragraph of this kind opens with the two-character indent: not a 小标题, a 落款, or the rest
+    of a paragraph a jump cut."""
+    return kind not in ("subhead", "closing", "continued")
 
 
 def _two_lines(fonts: FontBook, layout: Layout, text: str, style: Style, one: list[Line]) -> list[Line]:
@@ -223,7 +227,7 @@ def _level(setting: list[Setting], lead: list[tuple[Line, bool, str]], cols: int
     def probe(changed: dict[int, Paragraph]) -> list[tuple[Line, bool, str]]:
         out = list(lead)
         for k, s in enumerate(setting):
-            indent = s.kind not in ("subhead", "closing", "continued")
+            indent = _indented(s.kind)
             out += [(ln, j == 0 and indent, "") for j, ln in enumerate(changed.get(k, s.paragraph).lines)]
         return out
 

@@ -52,12 +52,11 @@ def html(issue: Issue, fonts: FontBook) -> str:
                     parts.append(f'<p class="subtitle">{escape(story.subtitle)}</p>')
                 if story.byline:
                     parts.append(f'<p class="byline">{escape(story.byline)}</p>')
-                label = story.dateline if story.kind != "editors-note" else "编者按"
                 for i, para in enumerate(story.paragraphs):
                     if para.table is not None:
                         parts.append(_table(para.table))
                         continue
-                    lead = f"<strong>{escape(label)}</strong>\u3000" if i == 0 and label else ""
+                    lead = f"<strong>{escape(story.label)}</strong>\u3000" if i == 0 and story.label else ""
                     parts.append(f"<p>{lead}{_runs(para)}</p>")
                 parts.append("</article>")
             elif module.figure is not None:
