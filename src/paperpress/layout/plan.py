@@ -183,7 +183,7 @@ def plan_page(spec: PageSpec, fonts: FontBook, means: tuple[str, ...] | None = N
             continue
         avail = limit - line + 1
         p.module = dataclasses.replace(p.module, lines=avail)
-        _fill(p, avail, means, measure)
+        _copyfit(p, avail, means, measure, layout.pitch, +1)
         if p.status == "short" and p.auto_line:
             _give_to_head(p, placed)
 
@@ -191,40 +191,11 @@ def plan_page(spec: PageSpec, fonts: FontBook, means: tuple[str, ...] | None = N
     for p in placed:
         if p.measured is None or p.status != "overset":
             continue
-        _shrink(p, means, measure, layout.pitch)
+        assert p.module.lines is not None
+        _copyfit(p, p.module.lines, means, measure, layout.pitch, -1)
         if p.status == "overset" and p.module.jump is not None:
             _cut(p, fonts, layout)
     return Plan(spec.number, layout.columns, layout.lines, placed)
-
-
-def _shrink(p: Placed, means: tuple[str, ...], measure: Measure, pitch: int) -> None:
-    """Copy over its module: less headline air, a closer byline, another body-column count — the fewest
-    means, in the layout's order, that make the body fit level on the module's last line."""
-    m, natural = p.module, p.measured
-    assert m.lines is not None and natural is not None
-    cols = _candidates(m) if "body-columns" in means and m.auto_columns else [natural.cols]
-    heads = (0, -1) if "headline-space" in means else (0,)
-    bylines = (0, -1) if "byline-space" in means and m.story and m.story.byline else (0,)
-    options = []
-    for ci, c in enumerate(cols):
-        for h in heads:
-            for b in bylines:
-                ms = measure(m, c, h, b)
-                if h and (ms.head_bands == 0 or ms.head_bands * pitch < _block(ms)):
-                    continue
-                if b and ms.byline_rows == measure(m, c).byline_rows:
-                    continue
-                if ms.lines_needed == m.lines and _level(ms):
-                    used = [name for name, on in (("body-columns", c != natural.cols), ("headline-space", h < 0),
-                                                  ("byline-space", b < 0)) if on]
-                    options.append((len(used), sorted(means.index(u) for u in used), ci, h, b, ms))
-    if not options:
-        return
-    _, _, _, h, b, ms = min(options, key=lambda o: o[:5])
-    p.means = ([f"body-columns {ms.cols}"] if ms.cols != natural.cols else []) + \
-        ([f"headline-space {h}"] if h else []) + ([f"byline-space {b}"] if b else [])
-    p.measured = ms
-    p.module = dataclasses.replace(m, body_columns=ms.cols)
 
 
 def _block(ms: Measured) -> int:
@@ -259,34 +230,39 @@ def _give_to_head(p: Placed, placed: list[Placed]) -> None:
     p.module = dataclasses.replace(p.module, line=line + spare, lines=n - spare)
 
 
-def _fill(p: Placed, avail: int, means: tuple[str, ...], measure: Measure) -> None:
-    """Copy short of its grown module: try the means (in order, each combined with those before it) for a
-    level body that ends on the module's last line."""
-    m = p.module
-    assert p.measured is not None
-    cols = _candidates(m) if "body-columns" in means else [p.measured.cols]
-    heads = range(MAX_HEAD_AIR + 1) if "headline-space" in means else range(1)
-    bylines = range(2) if "byline-space" in means and m.story and m.story.byline else range(1)
-    splits = (False, True) if "headline-lines" in means and m.story and m.story.title else (False,)
+def _copyfit(p: Placed, lines: int, means: tuple[str, ...], measure: Measure, pitch: int, step: int) -> None:
+    """Fit the copy to its module of `lines` grid lines with the layout's means: for copy short of a grown
+    module (step +1) another body-column count, the title on two lines, headline air, a byline line; for copy
+    over its module (step -1) the same in reverse. Of the combinations whose body ends level on the module's
+    last line, the one with the fewest means, in the layout's order, is taken; else nothing changes (the
+    module is reported short or overset, in lines and characters)."""
+    m, natural = p.module, p.measured
+    assert natural is not None
+    cols = _candidates(m) if "body-columns" in means else [natural.cols]
+    heads = ((range(MAX_HEAD_AIR + 1) if step > 0 else (0, -1)) if "headline-space" in means else (0,))
+    bylines = (0, step) if "byline-space" in means and m.story and m.story.byline else (0,)
+    splits = (False, True) if step > 0 and "headline-lines" in means and m.story and m.story.title else (False,)
     options = []
     for ci, c in enumerate(cols):
         for sp in splits:
             for h in heads:
                 for b in bylines:
                     ms = measure(m, c, h, b, sp)
-                    if (ms.head_bands == 0 and h) or (sp and ms.heads == measure(m, c, h, b).heads):
-                        continue
-                    if ms.lines_needed == avail and _level(ms):
-                        # fewest means, in the layout's order of preference
+                    if h and (ms.head_bands == 0 or ms.head_bands * pitch < _block(ms)):
+                        continue  # no headline to give air to, or less air than the headline itself
+                    if (b and ms.byline_rows == measure(m, c).byline_rows) or (
+                            sp and ms.heads == measure(m, c, h, b).heads):
+                        continue  # the means changes nothing here
+                    if ms.lines_needed == lines and _level(ms):
                         used = [name for name, on in (("body-columns", ci > 0), ("headline-lines", sp),
-                                                      ("headline-space", h > 0), ("byline-space", b > 0)) if on]
+                                                      ("headline-space", h != 0), ("byline-space", b != 0)) if on]
                         rank = sorted(means.index(u) for u in used)
                         options.append((len(used), rank, ci, sp, h, b, ms))
     if not options:
-        return  # reported short, by its lines and characters
+        return
     _, _, ci, sp, h, b, ms = min(options, key=lambda o: o[:6])
     p.means = ([f"body-columns {ms.cols}"] if ci > 0 else []) + (["headline-lines 2"] if sp else []) + \
-        ([f"headline-space +{h}"] if h else []) + ([f"byline-space +{b}"] if b else [])
+        ([f"headline-space {h:+d}"] if h else []) + ([f"byline-space {b:+d}"] if b else [])
     p.measured = ms
     p.module = dataclasses.replace(m, body_columns=ms.cols)
 
