@@ -327,8 +327,6 @@ def main(args: argparse.Namespace) -> int:
         if len(manifests) == 1 and args.cluster is None:
             args.issue = manifests[0]
             return cli._build(args)
-        if args.jobs is not None and args.jobs < 1:
-            raise BatchError(f"error: --jobs {args.jobs}: at least 1")
         ids = check_ids(manifests)
     except BatchError as e:
         print(e, file=sys.stderr)

@@ -183,8 +183,7 @@ class Hooks:
 
 def _build(issue_path: Path, project: Project | None, pdfx: str | None, allow_overset: bool,
            progress: Callable[[int, int], None] | None, reading_pdf: bool, jobs: int | None,
-           report_pdf: bool = False, hooks: Hooks | None = None) -> Built:
-    hooks = hooks or Hooks(compose_planned, render, preflight)
+           report_pdf: bool, hooks: Hooks) -> Built:
     t0 = time.perf_counter()
     issue, fonts = load(issue_path, project)
     t1 = time.perf_counter()
@@ -265,7 +264,7 @@ def _build(issue_path: Path, project: Project | None, pdfx: str | None, allow_ov
     if not built.misfits:  # an archive copy with text cut off would be a false record
         screen.append((f"archive/{issue.id}.pdf", pages, PROFILES["archive"],
                        archive_meta(issue, pages, stories, title, articles)))
-    tasks.append(_task(fonts, screen, hooks=hooks))  # one task: the archive reuses the screen copy's compressed streams
+    tasks.append(_task(fonts, screen, None, hooks))  # one task: the archive reuses the screen copy's compressed streams
 
     pages_done = [0]
 
@@ -316,10 +315,9 @@ _Result = tuple[list[tuple[str, bytes]], list[PreflightFinding], float]  # files
 
 
 def _task(fonts: FontBook, files: list[tuple[str, list[Page], Profile, Meta]],
-          check: tuple[Rules, bool] | None = None, hooks: Hooks | None = None) -> Callable[[], _Result]:
+          check: tuple[Rules, bool] | None, hooks: Hooks) -> Callable[[], _Result]:
     """Render these files and preflight the first with check's (rules, content) when given."""
-    draw = hooks.render if hooks is not None else render
-    checker = hooks.check if hooks is not None else preflight
+    draw, checker = hooks.render, hooks.check
 
     def run() -> _Result:
         out = [(rel, draw(doc_pages, fonts, doc_profile, meta)) for rel, doc_pages, doc_profile, meta in files]
@@ -364,7 +362,7 @@ def _page_meta(title: str, issue: Issue, page: Page, fits: list[Fit]) -> Meta:
 
 
 def _page_task(spec: PageSpec, page: Page, fonts: FontBook, pdfx: str | None, meta: Meta,
-               file_name: str, hooks: Hooks | None = None) -> Callable[[], _Result]:
+               file_name: str, hooks: Hooks) -> Callable[[], _Result]:
     """One page's print file and its preflight (with its own layout's rules)."""
     ps = spec.layout.print
     page_profile = print_profile(pdfx or ps.pdfx)
