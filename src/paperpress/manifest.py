@@ -692,12 +692,11 @@ def _module(node: yaml.Node, issue_path: Path, layout: Layout | None, problems: 
     col = node_int(get("column"), fname, problems, 1)
     span = node_int(get("span"), fname, problems, 1)
     line_node, lines_node = get("line", False), get("lines", False)
-    vertical_given = node.value and any(k.value == "vertical" and v.value == "true" for k, v in node.value
-                                        if isinstance(k, yaml.ScalarNode) and isinstance(v, yaml.ScalarNode))
+    vertical = node_flag(get("vertical", False), fname, problems)
     line = node_int(line_node, fname, problems, 1) if line_node is not None else None
     if lines_node is None or (isinstance(lines_node, yaml.ScalarNode) and lines_node.value == "auto"):
         lines = None  # sized from its copy by the planner
-        if story is None and (figure is not None or furniture is not None or (head is not None and vertical_given)):
+        if story is None and (figure is not None or furniture is not None or (head is not None and vertical)):
             problems.add(fname, node.start_mark, "a figure, a vertical column head or furniture needs lines: (articles "
                          "and column heads size themselves)")
     else:
@@ -706,7 +705,6 @@ def _module(node: yaml.Node, issue_path: Path, layout: Layout | None, problems: 
             return None
     body_cols = node_int(get("columns", False), fname, problems, 1)
     box = node_flag(get("box", False), fname, problems)
-    vertical = node_flag(get("vertical", False), fname, problems)
     if col is None or span is None or (line_node is not None and line is None):
         return None
     if layout is not None:
