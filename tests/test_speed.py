@@ -307,6 +307,63 @@ def test_cache_is_bounded_and_ignores_what_it_did_not_write(tmp_path: Path, monk
     assert linecache.paragraph(("text", 6), compute) == Paragraph(()) and len(calls) == 10
 
 
+def test_make_install_compiled_the_breaker() -> None:
+    """`make install` (which `make test` runs first) compiles the breaker and atoms with mypyc wherever a C
+    compiler is at hand, and they are what a build imports: the tests below then compare them with the
+    pure-Python sources. A stale extension (its source edited since) is never imported."""
+    import shutil
+
+    from paperpress import linebreak
+    from paperpress.linebreak import atoms as imported_atoms
+    from paperpress.linebreak import breaker as imported_breaker
+
+    if shutil.which("cc") is None:
+        pytest.skip("no C compiler here: paperpress runs its pure-Python breaker")
+    folder = Path(linebreak.__file__).parent
+    assert not linebreak.stale(folder), "an extension is older than its source: run `make install`"
+    assert imported_breaker.__file__ is not None and imported_breaker.__file__.endswith(".so")
+    assert imported_atoms.__file__ is not None and imported_atoms.__file__.endswith(".so")
+
+
+def test_a_stale_extension_is_found(tmp_path: Path) -> None:
+    import os
+
+    from paperpress.linebreak import stale
+
+    for name in ("atoms", "breaker"):
+        (tmp_path / f"{name}.py").write_text("")
+        (tmp_path / f"{name}.cpython-311-x86_64-linux-gnu.so").write_bytes(b"")
+        (tmp_path / f"{name}__mypyc.cpython-311-x86_64-linux-gnu.so").write_bytes(b"")
+        os.utime(tmp_path / f"{name}.py", (1000, 1000))
+    assert stale(tmp_path) == []
+    os.utime(tmp_path / "breaker__mypyc.cpython-311-x86_64-linux-gnu.so", (900, 900))  # its shared part is older
+    assert stale(tmp_path) == ["breaker"]
+    (tmp_path / "atoms.cpython-311-x86_64-linux-gnu.so").unlink()
+    (tmp_path / "atoms__mypyc.cpython-311-x86_64-linux-gnu.so").unlink()
+    os.utime(tmp_path / "atoms.py", (2000, 2000))
+    assert stale(tmp_path) == ["breaker"]  # not compiled at all: nothing stale
+
+
+def test_pure_python_and_compiled_builds_give_the_same_bytes(tmp_path: Path) -> None:
+    """The whole sample issue built by the pure-Python breaker (PAPERPRESS_PURE) and by whatever this
+    checkout imports (the compiled one after `make install`): every output file the same bytes."""
+    import os
+    import subprocess
+    import sys
+
+    outs = []
+    for name, pure in (("pure", "1"), ("default", "")):
+        env = {**os.environ, "PAPERPRESS_PURE": pure, "XDG_CACHE_HOME": str(tmp_path / "cache" / name)}
+        code = ("import sys; from paperpress.linebreak import breaker; print(breaker.__file__); "
+                "from paperpress.cli import main; sys.exit(main())")
+        proc = subprocess.run([sys.executable, "-c", code, "build", str(SAMPLE), "-o", str(tmp_path / name),
+                               "--no-cache"], capture_output=True, text=True, env=env, cwd=ROOT)
+        assert proc.returncode == 0, proc.stderr
+        assert proc.stdout.splitlines()[0].endswith(".py") or not pure  # PAPERPRESS_PURE: the sources
+        outs.append(_files(tmp_path / name))
+    assert len(outs[0]) > 5 and outs[0] == outs[1]
+
+
 def test_compiled_breaker_sets_the_same_lines_as_the_pure_python_one() -> None:
     """`make compiled` builds the breaker and atoms with mypyc; whichever is imported, the pure-Python source
     stays the reference: same lines, glyph positions and ratios on random texts and measures."""
