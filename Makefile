@@ -48,7 +48,7 @@ $(STAMP): $(COMPILED)
 	@if command -v cc >/dev/null; then \
 	  for f in $(COMPILED:src/%=%); do (cd src && ../$(BIN)/mypyc --config-file ../pyproject.toml $$f >/dev/null) || \
 	    { echo "mypyc failed on $$f: paperpress runs in pure Python"; rm -f src/paperpress/linebreak/*.so; exit 0; }; \
-	  done; touch $@; \
+	  done; touch src/paperpress/linebreak/*.so $@; \
 	else echo "no C compiler: paperpress runs in pure Python"; fi
 
 compiled: install

@@ -345,23 +345,25 @@ def test_a_stale_extension_is_found(tmp_path: Path) -> None:
 
 
 def test_pure_python_and_compiled_builds_give_the_same_bytes(tmp_path: Path) -> None:
-    """The whole sample issue built by the pure-Python breaker (PAPERPRESS_PURE) and by whatever this
-    checkout imports (the compiled one after `make install`): every output file the same bytes."""
+    """The sample issue and the messy one (tables: their grid lines subclass the breaker's Line) built by the
+    pure-Python breaker (PAPERPRESS_PURE) and by whatever this checkout imports (the compiled one after `make
+    install`): every output file the same bytes."""
     import os
     import subprocess
     import sys
 
+    messy = ROOT / "tests" / "data" / "messy" / "issue.yaml"
     outs = []
     for name, pure in (("pure", "1"), ("default", "")):
         env = {**os.environ, "PAPERPRESS_PURE": pure, "XDG_CACHE_HOME": str(tmp_path / "cache" / name)}
         code = ("import sys; from paperpress.linebreak import breaker; print(breaker.__file__); "
                 "from paperpress.cli import main; sys.exit(main())")
-        proc = subprocess.run([sys.executable, "-c", code, "build", str(SAMPLE), "-o", str(tmp_path / name),
-                               "--no-cache"], capture_output=True, text=True, env=env, cwd=ROOT)
+        proc = subprocess.run([sys.executable, "-c", code, "build", str(SAMPLE), str(messy), "-o",
+                               str(tmp_path / name), "--no-cache"], capture_output=True, text=True, env=env, cwd=ROOT)
         assert proc.returncode == 0, proc.stderr
         assert proc.stdout.splitlines()[0].endswith(".py") or not pure  # PAPERPRESS_PURE: the sources
         outs.append(_files(tmp_path / name))
-    assert len(outs[0]) > 5 and outs[0] == outs[1]
+    assert len({k.split("/")[0] for k in outs[0]}) == 2 and len(outs[0]) > 10 and outs[0] == outs[1]
 
 
 def test_compiled_breaker_sets_the_same_lines_as_the_pure_python_one() -> None:

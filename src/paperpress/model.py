@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Protocol
 
 # Colours are CMYK tuples in 0..1; backends convert (screen → RGB).
 CMYK = tuple[float, float, float, float]
@@ -17,13 +18,28 @@ class Glyph:
     text: str  # the characters this glyph stands for (for ToUnicode / ActualText)
 
 
+class GlyphLike(Protocol):
+    """What a run's glyph is to a backend: a Glyph, or the line breaker's own placed glyph (a set line's runs
+    keep the breaker's glyphs instead of copying every one)."""
+
+    @property
+    def gid(self) -> int: ...
+
+    @property
+    def x(self) -> int: ...
+
+    @property
+    def text(self) -> str: ...
+
+
 @dataclass(frozen=True, slots=True)  # a page holds a run per line part: no __dict__ each
 class GlyphRun:
     font: str  # face id in the FontBook
     size: int
-    x: int
+    x: int  # the run's origin: each glyph's x is relative to it (a set line's runs share the line's origin,
+    # so the first glyph of a run need not sit at 0: draw at x + glyphs[0].x)
     y: int  # baseline
-    glyphs: tuple[Glyph, ...]
+    glyphs: tuple[GlyphLike, ...]
     color: CMYK = BLACK
     vertical: bool = False
     # what the run belongs to, for tagged PDF: the article id, its structure role ("H" kicker/title/subtitle,

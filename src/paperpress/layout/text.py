@@ -10,7 +10,7 @@ from ..linebreak.atoms import Span, make_atoms
 from ..linebreak.breaker import Line, Paragraph, Setter, Settings, set_paragraph
 from ..linebreak.rules_zh import CLOSING, OPENING
 from ..manifest import Layout, Style
-from ..model import BLACK, CMYK, Glyph, GlyphRun
+from ..model import BLACK, CMYK, GlyphRun
 
 
 def settings_for(layout: Layout) -> Settings:
@@ -81,15 +81,10 @@ def set_text(fonts: FontBook, layout: Layout, parts: list[tuple[str, Style]], fi
 
 
 def line_runs(line: Line, x: int, baseline: int, color_of: dict[str, CMYK]) -> list[GlyphRun]:
-    """A set line → one GlyphRun per face/size group, positioned at x on the baseline."""
-    runs = []
-    for face, size, glyphs in line.glyphs:
-        if not glyphs:
-            continue
-        x0 = glyphs[0].x
-        runs.append(GlyphRun(face, size, x + x0, baseline,
-                             tuple(Glyph(g.gid, g.x - x0, g.text) for g in glyphs), color_of.get(face, BLACK)))
-    return runs
+    """A set line → one GlyphRun per face/size group, its origin at x on the baseline: the runs keep the line's
+    own glyphs (a page holds hundreds of thousands: copying each would double the layout's memory)."""
+    return [GlyphRun(face, size, x, baseline, glyphs, color_of.get(face, BLACK))
+            for face, size, glyphs in line.glyphs if glyphs]
 
 
 def setter_for(fonts: FontBook, layout: Layout, parts: list[tuple[str, Style]], first: int,

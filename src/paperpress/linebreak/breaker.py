@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from itertools import accumulate
 
+from mypy_extensions import mypyc_attr
+
 from .atoms import CLOSE, HAN, LATIN, MID, OPEN, SPACE, Atom
 from .rules_zh import RULE_SETS, UNITS
 
@@ -41,6 +43,7 @@ class PlacedGlyph:
     text: str
 
 
+@mypyc_attr(allow_interpreted_subclasses=True)  # a table's grid line (layout/table.py) is a Line
 @dataclass(frozen=True)
 class Line:
     start: int  # atom index
