@@ -40,11 +40,16 @@ def _listings(built):  # type: ignore[no-untyped-def]
     return page, runs, spec.layout, module
 
 
+def _start(run: GlyphRun) -> int:
+    """Where the run's first glyph stands (a run's x is its origin, which its glyphs are placed from)."""
+    return run.x + run.glyphs[0].x
+
+
 def _in_module(run: GlyphRun, layout, module) -> bool:  # type: ignore[no-untyped-def]
     from paperpress.layout.grid import Grid
 
     grid = Grid(layout)
-    return (grid.x(module.column) <= run.x < grid.x(module.column) + grid.width(module.span)
+    return (grid.x(module.column) <= _start(run) < grid.x(module.column) + grid.width(module.span)
             and grid.band_top(module.line) <= run.y < grid.band_top(module.line + module.lines))
 
 
@@ -76,10 +81,10 @@ def test_table_geometry_header_on_top_of_the_next_column_rows_on_the_grid(messy)
     page, runs, layout, module = _listings(built)
     grid = Grid(layout)
     mine = [r for r in runs if _in_module(r, layout, module) and r.size == layout.body.size]
-    heads = sorted((r for r in mine if r.text == "上市日期"), key=lambda r: r.x)
+    heads = sorted((r for r in mine if r.text == "上市日期"), key=_start)
     assert len(heads) == 2
     body_top = min(r.y for r in mine)  # the first body grid line of the module
-    col2 = min(r.x for r in mine if r.x > heads[0].x + 50_000 and r.y == body_top)
+    col2 = min(_start(r) for r in mine if _start(r) > _start(heads[0]) + 50_000 and r.y == body_top)
     assert heads[1].y == body_top and heads[1].x > heads[0].x  # at the top of the second body column
     assert heads[0].y > body_top  # the first header follows the introduction in column 1
     assert col2 < heads[1].x
@@ -122,17 +127,17 @@ def test_table_numbers_are_right_aligned_and_words_left_aligned(messy):
     companies = {r[0].replace(" ", "") for r in rows}
     mine = [r for r in runs if _in_module(r, layout, module)]
     measure = next(pl.measured.measure for pl in built.plans[0].placed if pl.module.name == "listings")
-    col_edge = sorted({r.x for r in mine if r.text == "公司"})  # the header's first cell: each column's left
+    col_edge = sorted({_start(r) for r in mine if r.text == "公司"})  # the header's first cell: each column's left
     assert len(col_edge) == 2
     for left in col_edge:
-        column = [r for r in mine if left <= r.x < left + measure]
+        column = [r for r in mine if left <= _start(r) < left + measure]
         numbers = [r for r in column if r.text in money]
         names = [r for r in column if r.text in companies]
         assert len(numbers) >= 15 and len(names) >= 15
         rights = {round(_right_edge(r, fonts)) for r in numbers}
         assert max(rights) - min(rights) <= 20, rights  # one right edge (20 millipoints: rounding)
-        assert len({r.x for r in numbers}) > 1  # so not flush left: 5.70 and 1,234.50 start apart
-        assert len({r.x for r in names}) == 1, sorted((r.x, r.text) for r in names)  # names flush left
+        assert len({_start(r) for r in numbers}) > 1  # so not flush left: 5.70 and 1,234.50 start apart
+        assert len({_start(r) for r in names}) == 1, sorted((_start(r), r.text) for r in names)  # names flush left
         # nothing of the table reaches past its body column (the ink: a closing mark's blank half at the
         # end of 募资（亿元） is compressed away, as at any line end)
         assert all(_ink_right(r, fonts) <= left + measure + 1 for r in column if r.size == layout.body.size)
