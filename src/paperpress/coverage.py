@@ -23,6 +23,10 @@ def story_styles(story: Story, layout: Layout) -> dict[str, Style]:
 
 def _check(text: str, style: Style, fonts: FontBook, src: Source | None, fname: str, what: str,
            problems: Problems, seen: set) -> None:
+    # each distinct character once (a paragraph repeats most of its own); only text that misses one is walked
+    # again for where each occurrence stands
+    if all(ch in IGNORED or fonts[style.face_for(ch)].has(ch) for ch in set(text)):
+        return
     for i, ch in enumerate(text):
         face = fonts[style.face_for(ch)]
         if ch in IGNORED or face.has(ch):

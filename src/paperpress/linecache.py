@@ -28,7 +28,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from .linebreak.breaker import Line, Paragraph, PlacedGlyph
+from .linebreak.breaker import Paragraph, from_plain, to_plain
 
 MAX_BYTES = int(os.environ.get("PAPERPRESS_CACHE_MB", "256")) * 1024 * 1024
 enabled = True
@@ -80,24 +80,12 @@ def _key(key_parts: tuple) -> str:
     return hashlib.sha256(repr((code_version(), key_parts)).encode("utf-8")).hexdigest()
 
 
-def _plain(p: Paragraph) -> tuple:
-    """A paragraph as tuples of numbers and strings (the compiled breaker's classes do not unpickle): its lines,
-    and where each starts in the paragraph's text (a jump cuts there)."""
-    return (tuple((x.start, x.end, tuple((face, size, tuple((g.gid, g.x, g.text) for g in gs))
-                                         for face, size, gs in x.glyphs), x.width, x.natural, x.used, x.final,
-                   x.ratio) for x in p.lines), tuple(p.starts))
-
-
 def _paragraph(data: object) -> Paragraph | None:
     try:
         lines: Any
         starts: Any
         lines, starts = data  # type: ignore[misc]
-        return Paragraph(tuple(Line(start, end, tuple((face, size, tuple(PlacedGlyph(*g) for g in gs))
-                                                      for face, size, gs in glyphs), width, natural, used, final,
-                                    ratio)
-                               for start, end, glyphs, width, natural, used, final, ratio in lines),
-                         tuple(int(k) for k in starts))
+        return from_plain(lines, starts)
     except (TypeError, ValueError):
         return None
 
@@ -110,7 +98,7 @@ def paragraph(key_parts: tuple, compute: Callable[[], Paragraph]) -> Paragraph:
 
     def plain() -> tuple:
         made.append(compute())
-        return _plain(made[0])
+        return to_plain(made[0])
 
     data = _value("paragraph", key_parts, plain, stats)
     if made:

@@ -66,6 +66,30 @@ class Paragraph:
     starts: tuple[int, ...] = ()  # where each line starts in the paragraph's text (a jump cuts there)
 
 
+# A paragraph as tuples of numbers and strings, for the persistent cache (linecache.py): the compiled breaker's
+# classes do not unpickle. Here, so that the conversion runs compiled too (a cached paragraph of 150 glyphs is
+# otherwise rebuilt glyph by glyph in the interpreter, as slowly as setting it again).
+PlainLine = tuple[int, int, tuple[tuple[str, int, tuple[tuple[int, int, str], ...]], ...], int, int, int, bool, float]
+
+
+def to_plain(p: Paragraph) -> tuple[tuple[PlainLine, ...], tuple[int, ...]]:
+    """Its lines, and where each starts in the paragraph's text (a jump cuts there)."""
+    lines: list[PlainLine] = []
+    for x in p.lines:
+        groups = tuple([(face, size, tuple([(g.gid, g.x, g.text) for g in gs])) for face, size, gs in x.glyphs])
+        lines.append((x.start, x.end, groups, x.width, x.natural, x.used, x.final, x.ratio))
+    return tuple(lines), tuple(p.starts)
+
+
+def from_plain(lines: tuple[PlainLine, ...], starts: tuple[int, ...]) -> Paragraph:
+    """The paragraph to_plain gave these for; TypeError or ValueError where they are not of that shape."""
+    out: list[Line] = []
+    for start, end, groups, width, natural, used, final, ratio in lines:
+        glyphs = tuple([(face, size, tuple([PlacedGlyph(g[0], g[1], g[2]) for g in gs])) for face, size, gs in groups])
+        out.append(Line(start, end, glyphs, width, natural, used, final, ratio))
+    return Paragraph(tuple(out), tuple([int(k) for k in starts]))
+
+
 def _pair_squeeze(a: Atom, b: Atom) -> tuple[int, int]:
     """clreq 3.1.6.1: adjacent marks — the blank between them collapses. (squeeze of a, of b)."""
     if a.kind == CLOSE and b.kind in (CLOSE, OPEN, MID):
