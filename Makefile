@@ -38,21 +38,22 @@ install: system $(BIN)/python
 	@$(BIN)/pip install -q --disable-pip-version-check -e '.[test]'
 	@$(MAKE) -s $(STAMP)
 
-# The line breaker and atom builder compiled with mypyc (C extensions beside their sources, which Python then
-# imports instead: the same bytes come out, layout takes about half the time), remade whenever a source is newer.
-# Without a C compiler the build goes on in pure Python, which stays the reference (src/paperpress/linebreak/
-# __init__.py uses the sources when an extension is stale or PAPERPRESS_PURE is set). `make clean` removes them.
-COMPILED := src/paperpress/linebreak/breaker.py src/paperpress/linebreak/atoms.py
+# The line breaker, atoms and clreq tables compiled with mypyc as one group (C extensions beside their sources,
+# which Python then imports instead: the same bytes come out, layout takes about 40% of the time), remade whenever
+# a source is newer. Without a C compiler the build goes on in pure Python, which stays the reference
+# (src/paperpress/linebreak/__init__.py uses the sources when an extension is stale or PAPERPRESS_PURE is set).
+COMPILED := $(addprefix src/paperpress/linebreak/,rules_zh.py atoms.py breaker.py)
 STAMP := src/paperpress/linebreak/.compiled
-$(STAMP): $(COMPILED)
+$(STAMP): $(COMPILED) tools/compile_native.py
 	@if command -v cc >/dev/null; then \
-	  for f in $(COMPILED:src/%=%); do (cd src && ../$(BIN)/mypyc --config-file ../pyproject.toml $$f >/dev/null) || \
-	    { echo "mypyc failed on $$f: paperpress runs in pure Python"; rm -f src/paperpress/linebreak/*.so; exit 0; }; \
-	  done; touch src/paperpress/linebreak/*.so $@; \
+	  rm -f src/paperpress/linebreak/*.so; \
+	  if (cd src && ../$(BIN)/python ../tools/compile_native.py >/dev/null 2>../$(STAMP).log); then \
+	    touch src/paperpress/linebreak/*.so $@; \
+	  else echo "mypyc failed (see $(STAMP).log): paperpress runs in pure Python"; rm -f src/paperpress/linebreak/*.so; fi; \
 	else echo "no C compiler: paperpress runs in pure Python"; fi
 
 compiled: install
 
 clean:
 	rm -rf output .pytest_cache src/build
-	rm -rf src/paperpress/linebreak/*.so $(STAMP) src/.mypy_cache
+	rm -rf src/paperpress/linebreak/*.so $(STAMP) $(STAMP).log src/.mypy_cache

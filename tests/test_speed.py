@@ -316,6 +316,7 @@ def test_make_install_compiled_the_breaker() -> None:
     from paperpress import linebreak
     from paperpress.linebreak import atoms as imported_atoms
     from paperpress.linebreak import breaker as imported_breaker
+    from paperpress.linebreak import rules_zh as imported_rules
 
     if shutil.which("cc") is None:
         pytest.skip("no C compiler here: paperpress runs its pure-Python breaker")
@@ -323,6 +324,7 @@ def test_make_install_compiled_the_breaker() -> None:
     assert not linebreak.stale(folder), "an extension is older than its source: run `make install`"
     assert imported_breaker.__file__ is not None and imported_breaker.__file__.endswith(".so")
     assert imported_atoms.__file__ is not None and imported_atoms.__file__.endswith(".so")
+    assert imported_rules.__file__ is not None and imported_rules.__file__.endswith(".so")
 
 
 def test_a_stale_extension_is_found(tmp_path: Path) -> None:
@@ -330,18 +332,18 @@ def test_a_stale_extension_is_found(tmp_path: Path) -> None:
 
     from paperpress.linebreak import stale
 
-    for name in ("atoms", "breaker"):
+    assert stale(tmp_path) == []  # nothing compiled: nothing stale
+    for name in ("rules_zh", "atoms", "breaker"):
         (tmp_path / f"{name}.py").write_text("")
         (tmp_path / f"{name}.cpython-311-x86_64-linux-gnu.so").write_bytes(b"")
-        (tmp_path / f"{name}__mypyc.cpython-311-x86_64-linux-gnu.so").write_bytes(b"")
         os.utime(tmp_path / f"{name}.py", (1000, 1000))
+    (tmp_path / "native__mypyc.cpython-311-x86_64-linux-gnu.so").write_bytes(b"")
     assert stale(tmp_path) == []
-    os.utime(tmp_path / "breaker__mypyc.cpython-311-x86_64-linux-gnu.so", (900, 900))  # its shared part is older
-    assert stale(tmp_path) == ["breaker"]
-    (tmp_path / "atoms.cpython-311-x86_64-linux-gnu.so").unlink()
-    (tmp_path / "atoms__mypyc.cpython-311-x86_64-linux-gnu.so").unlink()
-    os.utime(tmp_path / "atoms.py", (2000, 2000))
-    assert stale(tmp_path) == ["breaker"]  # not compiled at all: nothing stale
+    os.utime(tmp_path / "native__mypyc.cpython-311-x86_64-linux-gnu.so", (900, 900))  # the group's shared part
+    assert stale(tmp_path) == ["rules_zh", "atoms", "breaker"]
+    os.utime(tmp_path / "native__mypyc.cpython-311-x86_64-linux-gnu.so", (1100, 1100))
+    os.utime(tmp_path / "atoms.py", (2000, 2000))  # edited since
+    assert stale(tmp_path) == ["atoms"]
 
 
 def test_pure_python_and_compiled_builds_give_the_same_bytes(tmp_path: Path) -> None:

@@ -1,9 +1,9 @@
 """Line breaking: clreq rule tables, atoms and the total-fit breaker.
 
-`make install` compiles atoms.py and breaker.py with mypyc where a C compiler is at hand: the extensions sit
-beside their sources and Python imports them first. The pure-Python sources stay the reference and are used
-instead when PAPERPRESS_PURE is set, or when an extension is older than its source (edited since it was
-compiled: a stale extension would set lines by code that is no longer there)."""
+`make install` compiles rules_zh.py, atoms.py and breaker.py with mypyc where a C compiler is at hand: the
+extensions sit beside their sources and Python imports them first. The pure-Python sources stay the reference
+and are used instead when PAPERPRESS_PURE is set, or when an extension is older than its source (edited since it
+was compiled: a stale extension would set lines by code that is no longer there)."""
 
 from __future__ import annotations
 
@@ -12,18 +12,18 @@ import os
 import sys
 from pathlib import Path
 
-COMPILED = ("atoms", "breaker")  # in import order: the breaker imports the atoms
+COMPILED = ("rules_zh", "atoms", "breaker")  # in import order: the breaker imports the atoms, both the rules
 
 
 def stale(folder: Path, names: tuple[str, ...] = COMPILED) -> list[str]:
-    """The modules whose compiled extension (name.*.so, name__mypyc.*.so) is older than their source."""
-    out = []
-    for name in names:
-        source = folder / f"{name}.py"
-        built = [p for p in folder.glob(f"{name}*.so") if p.name.split(".")[0] in (name, f"{name}__mypyc")]
-        if built and source.exists() and min(p.stat().st_mtime for p in built) < source.stat().st_mtime:
-            out.append(name)
-    return out
+    """The modules whose source is newer than the oldest compiled extension beside it (each module's own and the
+    group's shared native__mypyc library: one is as stale as the group)."""
+    built = list(folder.glob("*.so"))
+    if not built:
+        return []
+    oldest = min(p.stat().st_mtime for p in built)
+    return [name for name in names if (folder / f"{name}.py").exists()
+            and (folder / f"{name}.py").stat().st_mtime > oldest]
 
 
 def _use_sources() -> None:

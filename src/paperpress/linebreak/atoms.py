@@ -97,7 +97,7 @@ WORD_BREAKS = "/.-_?&=#:"
 
 
 HYPHENATE_MIN = 6  # English words at least this long are hyphenated at dictionary points
-_HYPHENATOR: Any = None  # pyphen's, loaded on first use (typed for mypyc: `make compiled`)
+_HYPHENATOR: Any = None  # pyphen's, loaded on first use (typed for mypyc: `make install` compiles this module)
 
 
 def hyphenation_pieces(word: str) -> list[str]:
