@@ -327,6 +327,17 @@ def test_make_install_compiled_the_breaker() -> None:
     assert imported_rules.__file__ is not None and imported_rules.__file__.endswith(".so")
 
 
+def test_a_laid_out_page_copies_and_pickles(sample_built) -> None:  # type: ignore[no-untyped-def]
+    """A set line's runs hold the (compiled) breaker's own glyphs: a page still deep-copies and pickles to an
+    equal page."""
+    import copy
+    import pickle
+
+    page = sample_built.pages[0]
+    assert any(type(g).__name__ == "PlacedGlyph" for it in page.items for g in getattr(it, "glyphs", ()))
+    assert copy.deepcopy(page) == page and pickle.loads(pickle.dumps(page)) == page
+
+
 def test_a_stale_extension_is_found(tmp_path: Path) -> None:
     import os
 

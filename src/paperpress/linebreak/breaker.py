@@ -42,6 +42,11 @@ class PlacedGlyph:
     x: int
     text: str
 
+    def __reduce__(self) -> tuple[type[PlacedGlyph], tuple[int, int, str]]:
+        """Made again from its fields: a page's runs hold these, and copy and pickle must not set a frozen
+        field one by one (which the compiled class would otherwise do)."""
+        return PlacedGlyph, (self.gid, self.x, self.text)
+
 
 @mypyc_attr(allow_interpreted_subclasses=True)  # a table's grid line (layout/table.py) is a Line
 @dataclass(frozen=True)
