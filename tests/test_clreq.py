@@ -270,3 +270,34 @@ def test_check_uses_the_layouts_rule_set():
     line = LineInfo("a", 0, 10000, 0, 0, 10000, False, "·溥仪", 0.0, "a.yaml:1")
     assert [f.rule for f in _lines("a", [line], *RULE_SETS["strict"])] == ["line-start"]
     assert not [f for f in _lines("a", [line], *RULE_SETS["loose"]) if f.rule == "line-start"]
+
+
+def test_the_overlap_check_finds_glyphs_that_collide() -> None:
+    """The check that guards every build: two ideographs closer than an em, and a squeezed mark whose ink runs
+    into its neighbour's, are each an error; the same glyphs a full em apart are not."""
+    from paperpress.build import load
+    from paperpress.model import Glyph, Page
+    from paperpress.typography import _overlaps
+
+    issue, fonts = load(ROOT / "issues" / "2024-11-15" / "issue.yaml")
+    face_id = issue.pages[0].layout.style("body").font
+    face = fonts[face_id]
+    gid = {ch: face.glyph(ch)[0] for ch in "中国，（"}
+
+    def page(*runs: tuple[int, tuple[tuple[str, int], ...]]) -> Page:
+        p = Page(1, "t", 300_000, 400_000, 0)
+        p.items += [GlyphRun(face_id, 9000, x, 100_000, tuple(Glyph(gid[c], gx, c) for c, gx in glyphs))
+                    for x, glyphs in runs]
+        return p
+
+    assert _overlaps(page((10_000, (("中", 0), ("国", 9000), ("，", 18000), ("（", 27000)))), fonts) == []
+    han = _overlaps(page((10_000, (("中", 0), ("国", 4500)))), fonts)
+    assert [f.rule for f in han] == ["overlap"] and "'中' and '国' overlap by 4.50 pt" in han[0].message
+    # two runs on one baseline: their glyphs are compared across the runs too, in the order they stand
+    across = _overlaps(page((10_000, (("中", 0),)), (5_000, (("国", 0),))), fonts)
+    assert len(across) == 1 and "'国' and '中'" in across[0].message
+    # two commas squeezed 1 pt apart: the first one's ink (0.68–2.06 pt from its origin) runs into the second's
+    marks = _overlaps(page((10_000, (("，", 0), ("，", 1000)))), fonts)
+    assert [f.rule for f in marks] == ["overlap"] and "'，' and '，' overlap by 0.38 pt" in marks[0].message
+    # an opening bracket's ink sits on its right half: a comma's just before it does not touch it
+    assert _overlaps(page((10_000, (("，", 0), ("（", 1000)))), fonts) == []

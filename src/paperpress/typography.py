@@ -123,16 +123,19 @@ def _overlaps(page: Page, fonts: FontBook) -> list[TypoFinding]:
     from them), and a punctuation mark's ink never runs into its neighbour's (squeezing must not collide)."""
     out = []
     rows: dict[int, list[tuple[int, int, tuple[float, float] | None, str]]] = {}
+    marks = MARKS
     for item in page.items:
         if not isinstance(item, GlyphRun) or item.vertical:
             continue
-        for g in item.glyphs:
-            ink = _ink(fonts, item, g.gid) if g.text in MARKS else None  # only marks are ever squeezed
-            rows.setdefault(item.y, []).append((item.x + g.x, item.size, ink, g.text))
-    marks = MARKS
+        x0, size = item.x, item.size
+        rows.setdefault(item.y, []).extend([
+            (x0 + g.x, size, _ink(fonts, item, g.gid) if g.text in marks else None, g.text)  # only marks squeeze
+            for g in item.glyphs])
     for y, glyphs in rows.items():
         glyphs.sort(key=lambda t: t[0])
         for (x1, s1, ink1, t1), (x2, _, ink2, t2) in pairwise(glyphs):
+            if x2 - x1 >= s1 - 1:
+                continue  # a full em or more apart: neither test below can find a clash
             clash = 0.0
             if is_han(t1[:1] or " ") and is_han(t2[:1] or " "):
                 clash = s1 - (x2 - x1) if x2 - x1 < s1 - 1 and x2 - x1 > -s1 else 0.0
