@@ -187,3 +187,96 @@ def test_shared_glyph_copies_as_its_own_character(project_copy, tmp_path):
     out = tmp_path / "out" / "2024-11-15"
     for pdf in (print_pdf(out), out / "screen" / "2024-11-15.pdf"):
         assert "（部首⼀与数字一）" in squash(pdftotext(pdf))
+
+
+def _faces_by_name() -> dict[str, Path]:
+    from paperpress.fonts import FontBook
+
+    fonts_dir = Path(__file__).resolve().parent.parent / "fonts"
+    from paperpress.errors import Problems
+
+    book = FontBook.load(fonts_dir / "fonts.yaml", Problems())
+    return {(f.family + "-" + f.style).replace(" ", ""): f.path for f in book.faces.values()}
+
+
+def test_glyph_codes_are_the_faces_own(sample_build):
+    """fontTools on the embedded fonts: each glyph's code is its CID in the original CID-keyed CFF face (the subset
+    keeps that CID in its charset) or its original glyph id in a TrueType face (the CIDToGIDMap stream takes it
+    to the subset's glyph with the same outline), and ToUnicode gives the character the original cmap maps to it."""
+    import contextlib
+    import io
+
+    from fontTools.cffLib import CFFFontSet
+    from fontTools.ttLib import TTFont
+
+    from paperpress.pdf.pdfa import _cmap_codes
+
+    faces = _faces_by_name()
+    kinds = set()
+    with pikepdf.open(print_pdf(sample_build)) as pdf, contextlib.ExitStack() as files:
+        for font in pdf.pages[0].Resources.Font.values():
+            cid_font = font.DescendantFonts[0]
+            original = files.enter_context(TTFont(faces[str(font.BaseFont)[8:]], lazy=True))
+            cmap = original.getBestCmap()
+            codes = _cmap_codes(font.ToUnicode.read_bytes())
+            nominal = {c: t for c, t in codes.items() if len(t) == 1 and ord(t) in cmap}
+            assert len(nominal) >= 10
+            order = original.getGlyphOrder()
+            for code, text in nominal.items():
+                assert order[code] == cmap[ord(text)], (font.BaseFont, code, text)
+            descriptor = cid_font.FontDescriptor
+            if cid_font.Subtype == "/CIDFontType0":
+                kinds.add("cff")
+                assert "/CIDToGIDMap" not in cid_font
+                cff = CFFFontSet()
+                cff.decompile(io.BytesIO(descriptor.FontFile3.read_bytes()), None)
+                assert cff.topDictIndex[0].ROS == ("Adobe", "Identity", 0)
+                charset = set(cff.topDictIndex[0].charset)
+                assert all(f"cid{code:05d}" in charset for code in codes)
+            else:
+                kinds.add("truetype")
+                table = descriptor.FontFile2.read_bytes()
+                sub = TTFont(io.BytesIO(table))
+                gid_of = cid_font.CIDToGIDMap.read_bytes()
+                assert len(gid_of) >= 2 * (max(codes) + 1)
+                new = {c: int.from_bytes(gid_of[2 * c:2 * c + 2], "big") for c in range(len(gid_of) // 2)}
+                new = {c: gid for c, gid in new.items() if gid}  # the CIDs drawn: every glyph of the subset once
+                assert set(codes) <= set(new) and sorted(new.values()) == list(range(1, len(sub.getGlyphOrder())))
+                glyf, sub_glyf, sub_order = original["glyf"], sub["glyf"], sub.getGlyphOrder()
+                for code, gid in new.items():
+                    a, b = glyf[order[code]], sub_glyf[sub_order[gid]]
+                    assert a.getCoordinates(glyf)[0] == b.getCoordinates(sub_glyf)[0], (code, gid)
+    assert kinds == {"cff", "truetype"}
+
+
+def test_cids_read_from_the_cff_as_fonttools_reads_them(tmp_path):
+    """Our CFF reader gives each glyph's CID as fontTools names it (Noto CJK: CID = glyph id), and None for a
+    name-keyed CFF font (whose glyphs a PDF selects by glyph id: it keeps the new-gid codes) or bytes that are
+    no CFF at all."""
+    from fontTools.fontBuilder import FontBuilder
+    from fontTools.pens.t2CharStringPen import T2CharStringPen
+    from fontTools.ttLib import TTFont
+
+    from paperpress.pdf.fonts import cff_cids
+
+    for path in sorted((Path(__file__).resolve().parent.parent / "fonts").glob("*.otf")):
+        with TTFont(path, lazy=True) as font:
+            cids = cff_cids(font.reader["CFF "])
+            order = font.getGlyphOrder()
+        assert cids is not None and len(cids) == len(order)
+        assert all(name == (".notdef" if cid == 0 else f"cid{cid:05d}") for cid, name in zip(cids, order, strict=True))
+        assert cids == tuple(range(len(order)))
+    fb = FontBuilder(1000, isTTF=False)
+    fb.setupGlyphOrder([".notdef", "a"])
+    fb.setupCharacterMap({ord("a"): "a"})
+    pen = T2CharStringPen(500, None)
+    fb.setupCFF("Named", {"FullName": "Named"}, {g: pen.getCharString() for g in (".notdef", "a")}, {})
+    fb.setupHorizontalMetrics({".notdef": (500, 0), "a": (500, 0)})
+    fb.setupHorizontalHeader()
+    fb.setupNameTable({"familyName": "Named", "styleName": "Regular"})
+    fb.setupOS2()
+    fb.setupPost()
+    fb.save(tmp_path / "named.otf")
+    with TTFont(tmp_path / "named.otf") as font:
+        assert cff_cids(font.reader["CFF "]) is None
+    assert cff_cids(b"\x01\x00\x04\x04") is None and cff_cids(b"") is None
