@@ -280,3 +280,86 @@ def test_cids_read_from_the_cff_as_fonttools_reads_them(tmp_path):
     with TTFont(tmp_path / "named.otf") as font:
         assert cff_cids(font.reader["CFF "]) is None
     assert cff_cids(b"\x01\x00\x04\x04") is None and cff_cids(b"") is None
+
+
+def test_whole_issue_draws_each_page_with_its_own_files_stream(tmp_path, monkeypatch):
+    """The 4-page example (jumps, a photo, WenKai bylines), built with one process and with two: the whole
+    issue's print file shows each page with the very bytes of that page's own file's content stream (pikepdf),
+    made once — every print canvas is a page's own file's, in whichever process drew it — and pdftotext reads
+    the same text from it as from the pages' files; both builds give the same bytes."""
+    import os
+
+    from paperpress.build import build, write_atomically
+    from paperpress.pdf import writer
+
+    example = SAMPLE.parent.parent / "example" / "issue.yaml"
+    log = tmp_path / "canvases"
+
+    class Counting(writer._Canvas):
+        def __init__(self, profile, offset, height):
+            with log.open("a") as f:  # appended by each process that draws (forked workers too)
+                f.write(f"{os.getpid()} {profile.name}\n")
+            super().__init__(profile, offset, height)
+
+    monkeypatch.setattr(writer, "_Canvas", Counting)
+    outs = {}
+    for jobs in (1, 2):
+        writer._PAGES.clear()
+        log.write_text("")
+        out = write_atomically(build(example, jobs=jobs, use_cache=False), tmp_path / f"j{jobs}")
+        drawn = [line.split()[1] for line in log.read_text().splitlines()]
+        if jobs == 1:
+            assert drawn.count("print") == 4, drawn  # the four pages' files; the whole issue drew none
+        outs[jobs] = {p.relative_to(out): p.read_bytes() for p in sorted(out.rglob("*.pdf"))}
+    assert outs[1] == outs[2]
+    prints = sorted((out / "print").glob("JZCB-*.pdf"))
+    with pikepdf.open(out / "print" / "example.pdf") as whole:
+        assert len(whole.pages) == len(prints) == 4
+        for page, own in zip(whole.pages, prints, strict=True):
+            with pikepdf.open(own) as single:
+                assert page.Contents.read_raw_bytes() == single.pages[0].Contents.read_raw_bytes(), own.name
+    text = pdftotext(out / "print" / "example.pdf")
+    assert squash(text) == squash("".join(pdftotext(p) for p in prints)) and len(squash(text)) > 2000
+
+
+def test_a_pages_stream_is_drawn_again_only_where_its_text_holds(monkeypatch):
+    """One glyph serves ⼀ (U+2F00) and 一 (U+4E00): a page that draws it as ⼀ has, in its own file, ToUnicode ⼀
+    and no ActualText; in a document whose ToUnicode says 一 (an earlier page drew it so) the page needs an
+    ActualText span, so its own file's stream is not reused there — the document comes out as if nothing had
+    been kept, and where the texts agree the stream is reused (the same bytes, no canvas drawn)."""
+    import datetime as dt
+    import io
+
+    from paperpress.build import load
+    from paperpress.model import Glyph, GlyphRun, Page
+    from paperpress.pdf import writer
+
+    _, fonts = load(SAMPLE)
+    face = fonts["serif-regular"]
+    gid, _ = face.glyph("一")
+    assert face.glyph("⼀")[0] == gid
+
+    def page(number: int, text: str) -> Page:
+        run = GlyphRun("serif-regular", 10_000, 20_000, 30_000, (Glyph(gid, 0, text), Glyph(gid, 10_000, text)))
+        return Page(number, f"p{number}", 200_000, 300_000, 3_000, items=[run])
+
+    profile, meta = writer.PROFILES["print"], writer.Meta("t", dt.date(2024, 11, 15))
+    first, radical, again = page(1, "一"), page(2, "⼀"), page(3, "一")
+    writer._PAGES.clear()
+    fresh = writer.render([first, radical, again], fonts, profile, meta)
+    for p in (first, radical, again):
+        writer.render([p], fonts, profile, meta)  # each page's own file: its stream kept
+    assert writer.page_stream(radical, profile) is not None
+    drawn = []
+    original = writer._Canvas.__init__
+
+    def counting(self, *args):
+        drawn.append(1)
+        original(self, *args)
+
+    monkeypatch.setattr(writer._Canvas, "__init__", counting)
+    assert writer.render([first, radical, again], fonts, profile, meta) == fresh
+    assert len(drawn) == 1  # page 2 drawn again (its span), pages 1 and 3 reused
+    with pikepdf.open(io.BytesIO(fresh)) as pdf:
+        assert b"ActualText" not in pdf.pages[0].Contents.read_bytes()
+        assert b"ActualText" in pdf.pages[1].Contents.read_bytes()

@@ -29,7 +29,7 @@ from .manifest import Issue, PageSpec, load_issue, print_file_name
 from .model import Page
 from .pdf import reading
 from .pdf.archive import archive_meta, sidecar
-from .pdf.writer import PROFILES, Meta, Profile, print_profile, render
+from .pdf.writer import PROFILES, Meta, Profile, StreamRecord, page_stream, print_profile, render, seed_page_stream
 from .preflight import Finding as PreflightFinding
 from .preflight import Rules, preflight
 from .scaffold import placeholders
@@ -253,6 +253,8 @@ def _build(issue_path: Path, project: Project | None, pdfx: str | None, allow_ov
         meta = _page_meta(title, issue, page, fits)
         if index in done_ahead and _same(ahead_meta[index], (meta, _drawn(page))):  # made ahead from this input
             results_ahead[len(tasks)] = done_ahead[index]
+            for record in done_ahead[index][3]:  # the page's stream, for the whole issue's file to draw again
+                seed_page_stream(page, fonts, record)
         tasks.append(_page_task(spec, page, fonts, pdfx, meta, print_file_name(issue, spec), hooks))
     page_tasks = len(tasks)
     whole = Meta(title, issue.date, keywords=articles, intent=settings.intent)
@@ -281,7 +283,7 @@ def _build(issue_path: Path, project: Project | None, pdfx: str | None, allow_ov
                         done=lambda k: page_done(todo[k]))
     results = [results_ahead[i] if i in results_ahead else rest[todo.index(i)] for i in range(len(tasks))]
     preflight_s = 0.0
-    for out, found, seconds in results:
+    for out, found, seconds, _ in results:
         built.files.update(out)
         built.preflight += found
         preflight_s += seconds
@@ -311,7 +313,9 @@ def _build(issue_path: Path, project: Project | None, pdfx: str | None, allow_ov
     return built
 
 
-_Result = tuple[list[tuple[str, bytes]], list[PreflightFinding], float]  # files, preflight findings, seconds
+# files, preflight findings, seconds, and the content streams made for one-page files (a page's own print file:
+# a task run in a forked process hands them back, so that the whole issue's file need not draw its pages again)
+_Result = tuple[list[tuple[str, bytes]], list[PreflightFinding], float, list[StreamRecord]]
 
 
 def _task(fonts: FontBook, files: list[tuple[str, list[Page], Profile, Meta]],
@@ -321,9 +325,11 @@ def _task(fonts: FontBook, files: list[tuple[str, list[Page], Profile, Meta]],
 
     def run() -> _Result:
         out = [(rel, draw(doc_pages, fonts, doc_profile, meta)) for rel, doc_pages, doc_profile, meta in files]
+        streams = [record for _, doc_pages, doc_profile, _ in files if len(doc_pages) == 1
+                   if (record := page_stream(doc_pages[0], doc_profile)) is not None]
         t = time.perf_counter()
         found = [] if check is None else _preflight(out[0][1], check[0], out[0][0], check[1], checker)
-        return out, found, time.perf_counter() - t
+        return out, found, time.perf_counter() - t, streams
     return run
 
 

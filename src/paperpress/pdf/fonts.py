@@ -155,6 +155,11 @@ def _face_cids(face: Face) -> tuple[int, ...] | None:
     return _CIDS[key]
 
 
+def stable_codes(face: Face) -> bool:
+    """Whether a face's glyphs have the same codes in every subset (all but a name-keyed CFF face)."""
+    return face.format != "cff" or _face_cids(face) is not None
+
+
 @dataclass
 class _Subset:
     stream: pydyf.Stream  # the font program, compressed once, shared by every PDF that embeds this subset

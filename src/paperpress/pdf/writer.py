@@ -17,7 +17,7 @@ from ..fonts import Face, FontBook
 from ..manifest import OutputIntent
 from ..model import BLACK, CMYK, Bookmark, GlyphRun, Image, Link, Page, Path, Rect, Rule
 from ..units import mm
-from .fonts import UsedFont, embed
+from .fonts import UsedFont, embed, stable_codes
 from .objects import LEVEL, flate
 from .tagged import Tagger, link_annotations, outline_count, page_labels
 from .xmp import packet
@@ -241,10 +241,85 @@ def _marks(cv: _Canvas, page: Page) -> None:
     cv.ops.append("Q")
 
 
+def _variant(profile: Profile) -> tuple:
+    """What of a profile a page's content stream depends on: two profiles alike in these draw the same bytes."""
+    return (profile.color, profile.overprint_black, profile.marks, profile.tagged, profile.text_scale_y)
+
+
+def _snapshot(page: Page) -> tuple:
+    """What a page's stream is drawn from, held (so the objects stay the same ones) to compare by identity."""
+    return (page.width, page.height, page.bleed, tuple(page.items), tuple(page.slug))
+
+
+def _unchanged(a: tuple, b: tuple) -> bool:
+    (*fa, items_a, slug_a), (*fb, items_b, slug_b) = a, b
+    return fa == fb and len(items_a) == len(items_b) and len(slug_a) == len(slug_b) and \
+        all(x is y for x, y in zip(items_a, items_b, strict=True)) and \
+        all(x is y for x, y in zip(slug_a, slug_b, strict=True))
+
+
+@dataclass
+class _Drawn:
+    """A page's content stream as one drawing variant makes it, and what it was made under."""
+
+    page: Page  # kept, so that its id cannot be reused while the entry lives
+    snapshot: tuple  # _snapshot(page) when drawn
+    fonts: FontBook  # resource names are the faces' places in this book
+    texts: dict[str, dict[int, str]]  # face → glyph → the text its ToUnicode entry gave (ActualText depends on it)
+    digest: bytes  # sha-256 of the stream's text (the document id is made of these)
+    data: bytes  # Flate-compressed
+
+
+_PAGES: dict[tuple[int, tuple], _Drawn] = {}  # (id(page), _variant(profile)) → its stream; the newest few hundred
+
+StreamRecord = tuple[tuple, dict[str, dict[int, str]], bytes, bytes]  # what a _Drawn is without its objects
+
+
+def page_stream(page: Page, profile: Profile) -> StreamRecord | None:
+    """The page's stream as made in this process for this profile's variant, as plain data (to hand to the
+    process that forked this one: see seed_page_stream); None if none was made."""
+    hit = _PAGES.get((id(page), _variant(profile)))
+    if hit is None or hit.page is not page or not _unchanged(hit.snapshot, _snapshot(page)):
+        return None
+    return (_variant(profile), hit.texts, hit.digest, hit.data)
+
+
+def seed_page_stream(page: Page, fonts: FontBook, record: StreamRecord) -> None:
+    """Take a page's stream that another process made (from the page as it is now, in this book) as if made here."""
+    variant, texts, digest, data = record
+    _remember((id(page), variant), _Drawn(page, _snapshot(page), fonts, texts, digest, data))
+
+
+def _remember(key: tuple[int, tuple], drawn: _Drawn) -> None:
+    if len(_PAGES) >= 256 and key not in _PAGES:
+        del _PAGES[next(iter(_PAGES))]
+    _PAGES[key] = drawn
+
+
+def _reusable(page: Page, variant: tuple, fonts: FontBook, used: dict[str, UsedFont]) -> _Drawn | None:
+    """The page's stream made before, if it is the one this document would draw: the same items, names and
+    codes, and every glyph's ToUnicode text in this document the one the stream was made for."""
+    hit = _PAGES.get((id(page), variant))
+    if hit is None or hit.page is not page or hit.fonts is not fonts or not _unchanged(hit.snapshot, _snapshot(page)):
+        return None
+    for face, texts in hit.texts.items():
+        doc = used.get(face)
+        if doc is None or not texts.items() <= doc.text.items():
+            return None
+    return hit
+
+
+def _image_name(key: tuple) -> str:
+    """An image's resource name, the same in every document that draws it (a page's stream is shared)."""
+    return "Im" + hashlib.sha256(repr(key).encode("utf-8")).hexdigest()[:16]
+
+
 def render(pages: list[Page], fonts: FontBook, profile: Profile, meta: Meta) -> bytes:
     pdf = pydyf.PDF()
     used: dict[str, UsedFont] = {}
     names: dict[str, str] = {}
+    # a face's resource name is its place in the book, the same in every document (a page's stream is shared)
+    places = {face: f"F{i + 1}" for i, face in enumerate(fonts.faces)}
     images: dict[tuple, tuple[str, pydyf.Stream]] = {}
     # the glyphs drawn decide the subsets, and the subsets the codes the content streams use
     def drawn(page: Page) -> list:
@@ -255,7 +330,7 @@ def render(pages: list[Page], fonts: FontBook, profile: Profile, meta: Meta) -> 
             if isinstance(item, GlyphRun) and item.glyphs:
                 if item.font not in used:
                     used[item.font] = UsedFont(fonts[item.font])
-                    names[item.font] = f"F{len(names) + 1}"
+                    names[item.font] = places[item.font]
                 seen = used[item.font].text  # UsedFont.use, inlined: every glyph of every file passes here
                 for g in item.glyphs:
                     gid = g.gid
@@ -263,11 +338,31 @@ def render(pages: list[Page], fonts: FontBook, profile: Profile, meta: Meta) -> 
                         seen[gid] = g.text
     font_refs = {names[key]: embed(pdf, u).reference for key, u in used.items()}
 
-    page_streams = []
+    def image(item: Image) -> str:
+        key = (item.path, item.crop)
+        if key not in images:
+            from .images import embed_image  # Pillow and littleCMS load only for pages with photos
+
+            profile_path = meta.intent.profile if meta.intent else None
+            images[key] = (_image_name(key), embed_image(pdf, item, profile.color, profile_path, profile.photo_ppi))
+        return images[key][0]
+
+    variant = _variant(profile)
+    # a stream is kept for reuse where it is made for one page alone (its own print file: the whole issue draws
+    # it again) in faces whose codes do not depend on the subset; the tagger's records are not kept with it
+    keep = len(pages) == 1 and not profile.tagged and all(stable_codes(u.face) for u in used.values())
+    page_streams: list[tuple[Page, bytes, bytes, int, int]] = []  # page, text digest, Flate bytes, offset, height
     tagger = Tagger(pdf) if profile.tagged else None
     for page_index, page in enumerate(pages):
         offset = (page.bleed + MARK_AREA) if profile.marks else 0
         height = page.height + 2 * offset
+        made = None if tagger else _reusable(page, variant, fonts, used)
+        if made is not None:
+            for item in drawn(page):  # the images are embedded in the same order as drawing would
+                if isinstance(item, Image):
+                    image(item)
+            page_streams.append((page, made.digest, made.data, offset, height))
+            continue
         cv = _Canvas(profile, offset, height)
         if profile.marks:
             _marks(cv, page)
@@ -286,14 +381,7 @@ def render(pages: list[Page], fonts: FontBook, profile: Profile, meta: Meta) -> 
                     cv.ops.append(f"{_num(item.width / 1000)} w 0 J")
                     cv.ops.append(f"{cv.X(item.x1)} {cv.Y(item.y1)} m {cv.X(item.x2)} {cv.Y(item.y2)} l S")
             elif isinstance(item, Image):
-                key = (item.path, item.crop)
-                if key not in images:
-                    from .images import embed_image  # Pillow and littleCMS load only for pages with photos
-
-                    profile_path = meta.intent.profile if meta.intent else None
-                    images[key] = (f"Im{len(images) + 1}",
-                                   embed_image(pdf, item, profile.color, profile_path, profile.photo_ppi))
-                name = images[key][0]
+                name = image(item)
                 cv.ops.append(f"q {_num(item.w / 1000)} 0 0 {_num(item.h / 1000)} {cv.X(item.x)} "
                               f"{cv.Y(item.y + item.h)} cm /{name} Do Q")
             elif isinstance(item, Rect):
@@ -309,7 +397,12 @@ def render(pages: list[Page], fonts: FontBook, profile: Profile, meta: Meta) -> 
                 _path_ops(item, cv)
         if tagger:
             tagger.end_page(cv.ops)
-        page_streams.append((page, cv, offset, height))
+        text = "\n".join(cv.ops).encode("latin-1")
+        text_hash, data = _compressed(text)
+        if keep:
+            _remember((id(page), variant), _Drawn(page, _snapshot(page), fonts,
+                                                  {face: u.text for face, u in used.items()}, text_hash, data))
+        page_streams.append((page, text_hash, data, offset, height))
 
     ext = {}
     if profile.overprint_black:
@@ -330,10 +423,9 @@ def render(pages: list[Page], fonts: FontBook, profile: Profile, meta: Meta) -> 
 
     page_refs = []
     digest = hashlib.sha256(profile.name.encode() + meta.title.encode("utf-8"))
-    for index, (page, cv, offset, height) in enumerate(page_streams):
-        text = "\n".join(cv.ops).encode("latin-1")
-        digest.update(text)
-        content = _compressed(text)
+    for index, (page, text_hash, data, offset, height) in enumerate(page_streams):
+        digest.update(text_hash)
+        content = pydyf.Stream([data], {"Filter": "/FlateDecode"})
         pdf.add_object(content)
         width = page.width + 2 * offset
         box = pydyf.Array([0, 0, _num(width / 1000), _num(height / 1000)])
@@ -401,8 +493,9 @@ def render(pages: list[Page], fonts: FontBook, profile: Profile, meta: Meta) -> 
 _STREAMS: dict[bytes, bytes] = {}  # sha-256 of a content stream → its Flate bytes (the newest few hundred)
 
 
-def _compressed(text: bytes) -> pydyf.Stream:
-    """A page's content stream, compressed once: the screen and archive copies draw the same bytes."""
+def _compressed(text: bytes) -> tuple[bytes, bytes]:
+    """(sha-256, Flate bytes) of a page's content stream, compressed once: the screen and archive copies draw
+    the same bytes."""
     key = hashlib.sha256(text).digest()
     data = _STREAMS.get(key)
     if data is None:
@@ -410,7 +503,7 @@ def _compressed(text: bytes) -> pydyf.Stream:
         if len(_STREAMS) >= 512:
             del _STREAMS[next(iter(_STREAMS))]
         _STREAMS[key] = data
-    return pydyf.Stream([data], {"Filter": "/FlateDecode"})
+    return key, data
 
 
 _ICC: dict[tuple[str, int, int], bytes] = {}  # a profile file (path, size, mtime) → its Flate bytes
