@@ -189,14 +189,15 @@ def test_shared_glyph_copies_as_its_own_character(project_copy, tmp_path):
         assert "（部首⼀与数字一）" in squash(pdftotext(pdf))
 
 
-def _faces_by_name() -> dict[str, Path]:
+def _book():
+    from paperpress.errors import Problems
     from paperpress.fonts import FontBook
 
-    fonts_dir = Path(__file__).resolve().parent.parent / "fonts"
-    from paperpress.errors import Problems
+    return FontBook.load(Path(__file__).resolve().parent.parent / "fonts" / "fonts.yaml", Problems())
 
-    book = FontBook.load(fonts_dir / "fonts.yaml", Problems())
-    return {(f.family + "-" + f.style).replace(" ", ""): f.path for f in book.faces.values()}
+
+def _faces_by_name() -> dict[str, Path]:
+    return {(f.family + "-" + f.style).replace(" ", ""): f.path for f in _book().faces.values()}
 
 
 def test_glyph_codes_are_the_faces_own(sample_build):
@@ -261,11 +262,21 @@ def test_cids_read_from_the_cff_as_fonttools_reads_them(tmp_path):
 
     for path in sorted((Path(__file__).resolve().parent.parent / "fonts").glob("*.otf")):
         with TTFont(path, lazy=True) as font:
-            cids = cff_cids(font.reader["CFF "])
+            data = font.reader["CFF "]
+            cids = cff_cids(lambda at, size, data=data: data[at:at + size])
             order = font.getGlyphOrder()
         assert cids is not None and len(cids) == len(order)
         assert all(name == (".notdef" if cid == 0 else f"cid{cid:05d}") for cid, name in zip(cids, order, strict=True))
-        assert cids == tuple(range(len(order)))
+        assert list(cids) == list(range(len(order)))
+    # and as the build reads them, from the font file in place (the table found through the sfnt directory)
+    from paperpress.pdf import fonts as pdf_fonts
+
+    for face in _book().faces.values():
+        cids = pdf_fonts._face_cids(face)
+        assert (cids is None) == (face.format != "cff") and pdf_fonts.stable_codes(face)
+        if cids is not None:
+            with TTFont(face.path, lazy=True) as font:
+                assert len(cids) == len(font.getGlyphOrder()) and list(cids) == list(range(len(cids)))
     fb = FontBuilder(1000, isTTF=False)
     fb.setupGlyphOrder([".notdef", "a"])
     fb.setupCharacterMap({ord("a"): "a"})
@@ -278,8 +289,10 @@ def test_cids_read_from_the_cff_as_fonttools_reads_them(tmp_path):
     fb.setupPost()
     fb.save(tmp_path / "named.otf")
     with TTFont(tmp_path / "named.otf") as font:
-        assert cff_cids(font.reader["CFF "]) is None
-    assert cff_cids(b"\x01\x00\x04\x04") is None and cff_cids(b"") is None
+        named = font.reader["CFF "]
+    assert cff_cids(lambda at, size: named[at:at + size]) is None
+    assert cff_cids(lambda at, size: b"\x01\x00\x04\x04"[at:at + size]) is None
+    assert cff_cids(lambda at, size: b"") is None
 
 
 def test_whole_issue_draws_each_page_with_its_own_files_stream(tmp_path, monkeypatch):

@@ -14,7 +14,9 @@ import struct
 import sys
 import zlib
 from array import array
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pydyf
 import uharfbuzz as hb
@@ -109,41 +111,65 @@ def _dict(data: bytes, start: int, end: int) -> dict[int, list[int]]:
     return out
 
 
-def cff_cids(cff: bytes) -> tuple[int, ...] | None:
+def cff_cids(read: Callable[[int, int], bytes]) -> Sequence[int] | None:
     """Each glyph's CID (by glyph id) in a CID-keyed CFF font (its Top DICT has ROS); None for a name-keyed one
-    or what cannot be read as CFF."""
+    or what cannot be read as CFF. read(offset, size) gives the CFF table's bytes there: only the header, the
+    Top DICT and the charset are read, never the glyphs (a CJK face's CFF is 10 MB or more)."""
     try:
-        _, at = _index(cff, cff[2])  # the Name INDEX follows the header, cff[2] bytes long
-        tops, _ = _index(cff, at)
-        top = _dict(cff, *tops[0])
+        head = read(0, 1 << 16)  # the header, Name and Top DICT INDEX come first and are small
+        _, at = _index(head, head[2])  # the Name INDEX follows the header, head[2] bytes long
+        tops, _ = _index(head, at)
+        top = _dict(head, *tops[0])
         if 1230 not in top or len(top.get(15, ())) != 1 or len(top.get(17, ())) != 1:
             return None
         charset, charstrings = top[15][0], top[17][0]
-        glyphs = int.from_bytes(cff[charstrings:charstrings + 2], "big")
+        glyphs = int.from_bytes(read(charstrings, 2), "big")
         if charset <= 2 or glyphs == 0:  # the predefined charsets are name-keyed ones
             return None
-        fmt, pos = cff[charset], charset + 1
-        cids = [0]  # .notdef
+        table = read(charset, 1 + 4 * glyphs)  # no charset format takes more
+        fmt, pos = table[0], 1
+        cids = array("H", [0])  # .notdef
         if fmt == 0:
-            cids += struct.unpack(f">{glyphs - 1}H", cff[pos:pos + 2 * (glyphs - 1)])
+            cids.frombytes(table[pos:pos + 2 * (glyphs - 1)])
+            if sys.byteorder == "little":
+                cids.byteswap()
+            if len(cids) < glyphs:
+                return None
         elif fmt in (1, 2):
             step = 3 if fmt == 1 else 4
             while len(cids) < glyphs:
-                first = int.from_bytes(cff[pos:pos + 2], "big")
-                left = int.from_bytes(cff[pos + 2:pos + step], "big")
-                cids.extend(range(first, first + left + 1))
+                if pos + step > len(table):
+                    return None
+                first = int.from_bytes(table[pos:pos + 2], "big")
+                left = int.from_bytes(table[pos + 2:pos + step], "big")
+                cids.extend(range(first, min(first + left + 1, 0x10000)))
                 pos += step
         else:
             return None
-        return tuple(cids[:glyphs])
-    except (IndexError, ValueError, struct.error):
+        return cids[:glyphs]
+    except (IndexError, ValueError, OverflowError):
         return None
 
 
-_CIDS: dict[str, tuple[int, ...] | None] = {}  # a CFF face's checksum → its glyphs' CIDs (None: name-keyed)
+def _sfnt_table(path: Path, index: int, tag: bytes) -> tuple[int, int] | None:
+    """(offset, length) of a table in a font file (face `index` of a collection)."""
+    with path.open("rb") as f:
+        head = f.read(12)
+        if head[:4] == b"ttcf":
+            f.seek(12 + 4 * index)
+            f.seek(int.from_bytes(f.read(4), "big"))
+            head = f.read(12)
+        records = f.read(16 * int.from_bytes(head[4:6], "big"))
+    for i in range(0, len(records), 16):
+        if records[i:i + 4] == tag:
+            return int.from_bytes(records[i + 8:i + 12], "big"), int.from_bytes(records[i + 12:i + 16], "big")
+    return None
 
 
-def _face_cids(face: Face) -> tuple[int, ...] | None:
+_CIDS: dict[str, Sequence[int] | None] = {}  # a CFF face's checksum → its glyphs' CIDs (None: name-keyed)
+
+
+def _face_cids(face: Face) -> Sequence[int] | None:
     """The CIDs of a CFF face's glyphs, read once per face in a process; None for name-keyed (or TrueType)."""
     if face.format != "cff":
         return None
@@ -151,7 +177,16 @@ def _face_cids(face: Face) -> tuple[int, ...] | None:
 
     key = linecache.face_checksum(face.path, face.index)
     if key not in _CIDS:
-        _CIDS[key] = cff_cids(face.hb_face.reference_table("CFF ").data)
+        _CIDS[key] = None
+        where = _sfnt_table(face.path, face.index, b"CFF ")
+        if where is not None:
+            offset, length = where
+            with face.path.open("rb") as f:
+                def read(at: int, size: int) -> bytes:
+                    f.seek(offset + at)
+                    return f.read(max(0, min(size, length - at)))
+
+                _CIDS[key] = cff_cids(read)
     return _CIDS[key]
 
 
