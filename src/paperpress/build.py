@@ -258,8 +258,10 @@ def _build(issue_path: Path, project: Project | None, pdfx: str | None, allow_ov
         tasks.append(_page_task(spec, page, fonts, pdfx, meta, print_file_name(issue, spec), hooks))
     page_tasks = len(tasks)
     whole = Meta(title, issue.date, keywords=articles, intent=settings.intent)
+    whole_task: int | None = None
     if len(pages) > 1 and not built.misfits:
         # the whole issue repeats the pages checked above: its document and fonts are checked
+        whole_task = len(tasks)
         tasks.append(_task(fonts, [(f"print/{issue.id}.pdf", pages, profile, whole)],
                            (Rules(profile.pdfx or "PDF/X-4", settings.ink_limit), False), hooks))
     screen = [(f"screen/{issue.id}.pdf", pages, PROFILES["screen"], whole)]
@@ -278,10 +280,31 @@ def _build(issue_path: Path, project: Project | None, pdfx: str | None, allow_ov
     for i in sorted(results_ahead):
         page_done(i)
     todo = [i for i in range(len(tasks)) if i not in results_ahead]
+    # The whole issue draws the pages' streams again. Pages whose files are still to be made on the workers
+    # (not made ahead, or changed since: a jump line) would be drawn twice in two workers; so then the whole
+    # issue waits for them and is made here, from the streams they hand back, while the workers go on with the
+    # screen copy.
+    waiting = {i for i in todo if i < page_tasks}
+    deferred: list[_Result] = []
+    if whole_task is not None and waiting and workers > 1:
+        todo.remove(whole_task)
+
+    def finished(k: int, result: _Result) -> None:
+        i = todo[k]
+        page_done(i)
+        if i in waiting:
+            waiting.discard(i)
+            if whole_task is not None and whole_task not in todo:
+                for record in result[3]:
+                    seed_page_stream(pages[i], fonts, record)
+                if not waiting:
+                    deferred.append(tasks[whole_task]())
+
     longest_first = [i for i in todo if i >= page_tasks] + [i for i in todo if i < page_tasks]
     rest = pool.run_all([tasks[i] for i in todo], workers, order=[todo.index(i) for i in longest_first],
-                        done=lambda k: page_done(todo[k]))
-    results = [results_ahead[i] if i in results_ahead else rest[todo.index(i)] for i in range(len(tasks))]
+                        done=finished)
+    results = [results_ahead[i] if i in results_ahead else deferred[0] if i not in todo else rest[todo.index(i)]
+               for i in range(len(tasks))]
     preflight_s = 0.0
     for out, found, seconds, _ in results:
         built.files.update(out)
