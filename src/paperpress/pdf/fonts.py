@@ -27,6 +27,7 @@ from .objects import LEVEL, flate
 _FLAGS = (hb.SubsetFlags.DESUBROUTINIZE | hb.SubsetFlags.NO_HINTING | hb.SubsetFlags.NOTDEF_OUTLINE
           | hb.SubsetFlags.NO_LAYOUT_CLOSURE)
 # tables a PDF viewer never reads from an embedded font
+_DW = 1000  # the CIDFonts' default glyph width
 _DROP = ("GSUB", "GPOS", "GDEF", "BASE", "VORG", "vhea", "vmtx", "DSIG", "JSTF", "MATH", "meta", "kern")
 
 
@@ -292,9 +293,13 @@ def embed(pdf: pydyf.PDF, used: UsedFont) -> pydyf.Dictionary:
         "CapHeight": round(ext.ascender * scale * 0.8), "StemV": 80, file_key: file_stream.reference,
     })
     pdf.add_object(descriptor)
+    # glyphs of the default width (DW: a CJK face's em-square ideographs, most of them) are left out of W: with
+    # codes that are the face's own, not consecutive in a subset, W would otherwise list them one by one
     widths = []
     for old in sorted(used.text, key=lambda g: used.codes[g]):
-        widths.append((used.codes[old], round(font.get_glyph_h_advance(old) * scale)))
+        w = round(font.get_glyph_h_advance(old) * scale)
+        if w != _DW:
+            widths.append((used.codes[old], w))
     w_array: list = []
     run: list[int] = []
     run_start = -2
@@ -310,7 +315,7 @@ def embed(pdf: pydyf.PDF, used: UsedFont) -> pydyf.Dictionary:
         "Type": "/Font", "Subtype": subtype, "BaseFont": "/" + base,
         "CIDSystemInfo": pydyf.Dictionary({"Registry": pydyf.String("Adobe"), "Ordering": pydyf.String("Identity"),
                                            "Supplement": 0}),
-        "FontDescriptor": descriptor.reference, "DW": 1000, "W": pydyf.Array(w_array),
+        "FontDescriptor": descriptor.reference, "DW": _DW, "W": pydyf.Array(w_array),
     })
     if face.format != "cff":  # codes are the original glyph ids: the map takes each to its id in the subset
         cid_map = pydyf.Stream([sub.cid_map], {"Filter": "/FlateDecode"})
