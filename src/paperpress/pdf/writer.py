@@ -169,7 +169,8 @@ def _adjustments(run: GlyphRun, face: Face) -> tuple[str, ...]:
 
 
 def _glyph_ops(run: GlyphRun, used: UsedFont, font_name: str, cv: _Canvas) -> None:
-    """One text object: the run's glyphs by their subset codes, positioned with TJ adjustments.
+    """One text object: the run's glyphs by their codes, positioned with TJ adjustments; glyphs with none between
+    them share one string (<AAAABBBB>, not <AAAA><BBBB>).
 
     A glyph that stands for other characters than its ToUnicode entry says (one glyph serving
     ⼀ U+2F00 and 一 U+4E00) is wrapped in an ActualText span, so copied text stays exact.
@@ -188,12 +189,12 @@ def _glyph_ops(run: GlyphRun, used: UsedFont, font_name: str, cv: _Canvas) -> No
             parts.append(shown)
             continue
         if parts:
-            out.append(f"[{''.join(parts)}] TJ")
+            out.append(f"[{''.join(parts).replace('><', '')}] TJ")
             parts = []
         actual = g.text.encode("utf-16-be").hex().upper()
         out.append(f"/Span <</ActualText <FEFF{actual}>>> BDC [{shown}] TJ EMC")
     if parts:
-        out.append(f"[{''.join(parts)}] TJ")
+        out.append(f"[{''.join(parts).replace('><', '')}] TJ")
     out.append("ET")
     cv.ops.append(" ".join(out))
 
