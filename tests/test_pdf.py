@@ -299,7 +299,8 @@ def test_whole_issue_draws_each_page_with_its_own_files_stream(tmp_path, monkeyp
     """The 4-page example (jumps, a photo, WenKai bylines), built with one process and with two: the whole
     issue's print file shows each page with the very bytes of that page's own file's content stream (pikepdf),
     made once — every print canvas is a page's own file's, in whichever process drew it — and pdftotext reads
-    the same text from it as from the pages' files; both builds give the same bytes."""
+    the same text from it as from the pages' files; the archive draws the screen copy's streams without a
+    canvas of its own; both builds give the same bytes."""
     import os
 
     from paperpress import build as build_module
@@ -334,6 +335,8 @@ def test_whole_issue_draws_each_page_with_its_own_files_stream(tmp_path, monkeyp
         assert drawn.count("print") == drawn.count("print-file-of-1") >= 4, drawn
         if jobs == 1:
             assert drawn.count("print") == 4, drawn
+        # the archive draws the screen copy's streams, its marked content replayed into its structure tree
+        assert drawn.count("screen") == 4 and drawn.count("archive") == 0, drawn
         outs[jobs] = {p.relative_to(out): p.read_bytes() for p in sorted(out.rglob("*.pdf"))}
     assert outs[1] == outs[2]
     prints = sorted((out / "print").glob("JZCB-*.pdf"))
@@ -342,6 +345,9 @@ def test_whole_issue_draws_each_page_with_its_own_files_stream(tmp_path, monkeyp
         for page, own in zip(whole.pages, prints, strict=True):
             with pikepdf.open(own) as single:
                 assert page.Contents.read_raw_bytes() == single.pages[0].Contents.read_raw_bytes(), own.name
+    with pikepdf.open(out / "screen" / "example.pdf") as screen, pikepdf.open(out / "archive" / "example.pdf") as arch:
+        assert [p.Contents.read_raw_bytes() for p in screen.pages] == [p.Contents.read_raw_bytes() for p in arch.pages]
+        assert len(arch.Root.StructTreeRoot.ParentTree.Nums) == len(screen.Root.StructTreeRoot.ParentTree.Nums)
     text = pdftotext(out / "print" / "example.pdf")
     assert squash(text) == squash("".join(pdftotext(p) for p in prints)) and len(squash(text)) > 2000
 

@@ -269,11 +269,14 @@ class _Drawn:
     texts: dict[str, dict[int, str]]  # face → glyph → the text its ToUnicode entry gave (ActualText depends on it)
     digest: bytes  # sha-256 of the stream's text (the document id is made of these)
     data: bytes  # Flate-compressed
+    tags: TagRecord | None = None  # a tagged variant's marked content, as the tagger recorded it
 
 
 _PAGES: dict[tuple[int, tuple], _Drawn] = {}  # (id(page), _variant(profile)) → its stream; the newest few hundred
 
-StreamRecord = tuple[tuple, dict[str, dict[int, str]], bytes, bytes]  # what a _Drawn is without its objects
+TagRecord = tuple[tuple[tuple[str, str, int], ...], dict[str, str]]  # Tagger.page_record()
+# what a _Drawn is without its objects: variant, texts, digest, data, tags
+StreamRecord = tuple[tuple, dict[str, dict[int, str]], bytes, bytes, TagRecord | None]
 
 
 def page_stream(page: Page, profile: Profile) -> StreamRecord | None:
@@ -282,13 +285,13 @@ def page_stream(page: Page, profile: Profile) -> StreamRecord | None:
     hit = _PAGES.get((id(page), _variant(profile)))
     if hit is None or hit.page is not page or not _unchanged(hit.snapshot, _snapshot(page)):
         return None
-    return (_variant(profile), hit.texts, hit.digest, hit.data)
+    return (_variant(profile), hit.texts, hit.digest, hit.data, hit.tags)
 
 
 def seed_page_stream(page: Page, fonts: FontBook, record: StreamRecord) -> None:
     """Take a page's stream that another process made (from the page as it is now, in this book) as if made here."""
-    variant, texts, digest, data = record
-    _remember((id(page), variant), _Drawn(page, _snapshot(page), fonts, texts, digest, data))
+    variant, texts, digest, data, tags = record
+    _remember((id(page), variant), _Drawn(page, _snapshot(page), fonts, texts, digest, data, tags))
 
 
 def _remember(key: tuple[int, tuple], drawn: _Drawn) -> None:
@@ -349,19 +352,24 @@ def render(pages: list[Page], fonts: FontBook, profile: Profile, meta: Meta) -> 
         return images[key][0]
 
     variant = _variant(profile)
-    # a stream is kept for reuse where it is made for one page alone (its own print file: the whole issue draws
-    # it again) in faces whose codes do not depend on the subset; the tagger's records are not kept with it
-    keep = len(pages) == 1 and not profile.tagged and all(stable_codes(u.face) for u in used.values())
+    # a stream is kept for reuse (the whole issue draws a page's own print file's again, the archive the screen
+    # copy's) where its faces' codes do not depend on the subset; with the ToUnicode texts of this document's
+    # glyphs it was made under (a superset of the page's own: reused only in a document that agrees)
+    keep = all(stable_codes(u.face) for u in used.values())
     page_streams: list[tuple[Page, bytes, bytes, int, int]] = []  # page, text digest, Flate bytes, offset, height
     tagger = Tagger(pdf) if profile.tagged else None
     for page_index, page in enumerate(pages):
         offset = (page.bleed + MARK_AREA) if profile.marks else 0
         height = page.height + 2 * offset
-        made = None if tagger else _reusable(page, variant, fonts, used)
+        made = _reusable(page, variant, fonts, used)
+        if made is not None and (tagger is None) != (made.tags is None):
+            made = None
         if made is not None:
             for item in drawn(page):  # the images are embedded in the same order as drawing would
                 if isinstance(item, Image):
                     image(item)
+            if tagger and made.tags is not None:
+                tagger.replay(page_index, made.tags)
             page_streams.append((page, made.digest, made.data, offset, height))
             continue
         cv = _Canvas(profile, offset, height)
@@ -402,7 +410,8 @@ def render(pages: list[Page], fonts: FontBook, profile: Profile, meta: Meta) -> 
         text_hash, data = _compressed(text)
         if keep:
             _remember((id(page), variant), _Drawn(page, _snapshot(page), fonts,
-                                                  {face: u.text for face, u in used.items()}, text_hash, data))
+                                                  {face: u.text for face, u in used.items()}, text_hash, data,
+                                                  tagger.page_record() if tagger else None))
         page_streams.append((page, text_hash, data, offset, height))
 
     ext = {}
