@@ -14,7 +14,7 @@ import shutil
 import signal
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,9 +27,9 @@ from .layout.jumps import link_jumps, plan_jumps, unused_jumps
 from .layout.plan import Plan, PlanError
 from .manifest import Issue, PageSpec, load_issue, print_file_name
 from .model import Page
-from .pdf import reading
+from .pdf import reading, writer
 from .pdf.archive import archive_meta, sidecar
-from .pdf.writer import PROFILES, Meta, Profile, StreamRecord, page_stream, print_profile, render, seed_page_stream
+from .pdf.writer import PROFILES, Meta, Profile, print_profile, render
 from .preflight import Finding as PreflightFinding
 from .preflight import Rules, preflight
 from .scaffold import placeholders
@@ -219,7 +219,8 @@ def _build(issue_path: Path, project: Project | None, pdfx: str | None, allow_ov
             if ahead is not None:
                 meta = _page_meta(title, issue, page, fits)
                 ahead_meta[index] = (meta, _drawn(page))
-                ahead.offer(index, _page_task(spec, page, fonts, pdfx, meta, print_file_name(issue, spec), hooks))
+                ahead.offer(index, _page_task(spec, page, fonts, pdfx, meta, print_file_name(issue, spec), hooks,
+                                              ahead=True))
         done_ahead = ahead.collect() if ahead is not None else {}
     finally:
         if ahead is not None:
@@ -254,7 +255,7 @@ def _build(issue_path: Path, project: Project | None, pdfx: str | None, allow_ov
         if index in done_ahead and _same(ahead_meta[index], (meta, _drawn(page))):  # made ahead from this input
             results_ahead[len(tasks)] = done_ahead[index]
             for record in done_ahead[index][3]:  # the page's stream, for the whole issue's file to draw again
-                seed_page_stream(page, fonts, record)
+                writer.seed_page_stream(page, fonts, record)
         tasks.append(_page_task(spec, page, fonts, pdfx, meta, print_file_name(issue, spec), hooks))
     page_tasks = len(tasks)
     whole = Meta(title, issue.date, keywords=articles, intent=settings.intent)
@@ -296,7 +297,7 @@ def _build(issue_path: Path, project: Project | None, pdfx: str | None, allow_ov
             waiting.discard(i)
             if whole_task is not None and whole_task not in todo:
                 for record in result[3]:
-                    seed_page_stream(pages[i], fonts, record)
+                    writer.seed_page_stream(pages[i], fonts, record)
                 if not waiting:
                     deferred.append(tasks[whole_task]())
 
@@ -338,18 +339,22 @@ def _build(issue_path: Path, project: Project | None, pdfx: str | None, allow_ov
 
 # files, preflight findings, seconds, and the content streams made for one-page files (a page's own print file:
 # a task run in a forked process hands them back, so that the whole issue's file need not draw its pages again)
-_Result = tuple[list[tuple[str, bytes]], list[PreflightFinding], float, list[StreamRecord]]
+_Result = tuple[list[tuple[str, bytes]], list[PreflightFinding], float, list[writer.StreamRecord]]
 
 
 def _task(fonts: FontBook, files: list[tuple[str, list[Page], Profile, Meta]],
-          check: tuple[Rules, bool] | None, hooks: Hooks) -> Callable[[], _Result]:
-    """Render these files and preflight the first with check's (rules, content) when given."""
+          check: tuple[Rules, bool] | None, hooks: Hooks,
+          ahead_of: Sequence[tuple[Page, Profile]] = ()) -> Callable[[], _Result]:
+    """Render these files and preflight the first with check's (rules, content) when given; and draw the
+    streams of ahead_of's pages for another file (the screen copy) to show."""
     draw, checker = hooks.render, hooks.check
 
     def run() -> _Result:
         out = [(rel, draw(doc_pages, fonts, doc_profile, meta)) for rel, doc_pages, doc_profile, meta in files]
         streams = [record for _, doc_pages, doc_profile, _ in files if len(doc_pages) == 1
-                   if (record := page_stream(doc_pages[0], doc_profile)) is not None]
+                   if (record := writer.page_stream(doc_pages[0], doc_profile)) is not None]
+        streams += [record for page, profile in ahead_of
+                    if (record := writer.prepare(page, fonts, profile)) is not None]
         t = time.perf_counter()
         found = [] if check is None else _preflight(out[0][1], check[0], out[0][0], check[1], checker)
         return out, found, time.perf_counter() - t, streams
@@ -391,12 +396,15 @@ def _page_meta(title: str, issue: Issue, page: Page, fits: list[Fit]) -> Meta:
 
 
 def _page_task(spec: PageSpec, page: Page, fonts: FontBook, pdfx: str | None, meta: Meta,
-               file_name: str, hooks: Hooks) -> Callable[[], _Result]:
-    """One page's print file and its preflight (with its own layout's rules)."""
+               file_name: str, hooks: Hooks, ahead: bool = False) -> Callable[[], _Result]:
+    """One page's print file and its preflight (with its own layout's rules). Made ahead (on the spare core,
+    while later pages are laid out), it draws the page's screen stream too, for the screen and archive copies:
+    only with our own renderer (a stand-in keeps its own PDFs)."""
     ps = spec.layout.print
     page_profile = print_profile(pdfx or ps.pdfx)
+    screen = [(page, PROFILES["screen"])] if ahead and hooks.render is render else []
     return _task(fonts, [(f"print/{file_name}", [page], page_profile, meta)],
-                 (Rules(page_profile.pdfx or "PDF/X-4", ps.ink_limit), True), hooks)
+                 (Rules(page_profile.pdfx or "PDF/X-4", ps.ink_limit), True), hooks, screen)
 
 
 def _mark_misfits(built: Built) -> None:

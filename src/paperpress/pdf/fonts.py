@@ -196,6 +196,21 @@ def stable_codes(face: Face) -> bool:
     return face.format != "cff" or _face_cids(face) is not None
 
 
+def own_codes(used: UsedFont) -> bool:
+    """Fill used.codes and used.hex without subsetting, where the face's codes are its own (as embed() would
+    fill them); False for a name-keyed CFF face, whose codes only its subset decides."""
+    face = used.face
+    if face.format == "cff":
+        cids = _face_cids(face)
+        if cids is None:
+            return False
+        used.codes = {old: cids[old] for old in used.text}
+    else:
+        used.codes = {old: old for old in used.text}
+    used.hex = {old: f"<{code:04X}>" for old, code in used.codes.items()}
+    return True
+
+
 @dataclass
 class _Subset:
     stream: pydyf.Stream  # the font program, compressed once, shared by every PDF that embeds this subset

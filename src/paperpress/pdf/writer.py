@@ -7,7 +7,7 @@ import hashlib
 import io
 import pathlib
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -17,7 +17,7 @@ from ..fonts import Face, FontBook
 from ..manifest import OutputIntent
 from ..model import BLACK, CMYK, Bookmark, GlyphRun, Image, Link, Page, Path, Rect, Rule
 from ..units import mm
-from .fonts import UsedFont, embed, stable_codes
+from .fonts import UsedFont, embed, own_codes, stable_codes
 from .objects import LEVEL, flate
 from .tagged import Tagger, link_annotations, outline_count, page_labels
 from .xmp import packet
@@ -318,28 +318,98 @@ def _image_name(key: tuple) -> str:
     return "Im" + hashlib.sha256(repr(key).encode("utf-8")).hexdigest()[:16]
 
 
-def render(pages: list[Page], fonts: FontBook, profile: Profile, meta: Meta) -> bytes:
-    pdf = pydyf.PDF()
-    used: dict[str, UsedFont] = {}
-    names: dict[str, str] = {}
-    # a face's resource name is its place in the book, the same in every document (a page's stream is shared)
-    places = {face: f"F{i + 1}" for i, face in enumerate(fonts.faces)}
-    images: dict[tuple, tuple[str, pydyf.Stream]] = {}
-    # the glyphs drawn decide the subsets, and the subsets the codes the content streams use
-    def drawn(page: Page) -> list:
-        return page.items + page.slug if profile.marks else page.items
+def _drawn_items(page: Page, profile: Profile) -> list:
+    return page.items + page.slug if profile.marks else page.items
 
+
+def _glyphs(pages: list[Page], fonts: FontBook, profile: Profile) -> dict[str, UsedFont]:
+    """The glyphs these pages draw, by face (they decide the subsets), each with its first non-empty text."""
+    used: dict[str, UsedFont] = {}
     for page in pages:
-        for item in drawn(page):
+        for item in _drawn_items(page, profile):
             if isinstance(item, GlyphRun) and item.glyphs:
                 if item.font not in used:
                     used[item.font] = UsedFont(fonts[item.font])
-                    names[item.font] = places[item.font]
                 seen = used[item.font].text  # UsedFont.use, inlined: every glyph of every file passes here
                 for g in item.glyphs:
                     gid = g.gid
                     if gid not in seen or (not seen[gid] and g.text):
                         seen[gid] = g.text
+    return used
+
+
+def _places(fonts: FontBook) -> dict[str, str]:
+    """A face's resource name is its place in the book, the same in every document (a page's stream is shared)."""
+    return {face: f"F{i + 1}" for i, face in enumerate(fonts.faces)}
+
+
+def _draw(page: Page, profile: Profile, used: dict[str, UsedFont], names: dict[str, str],
+          image: Callable[[Image], str], tagger: Tagger | None, page_index: int) -> bytes:
+    """A page's content stream (its text)."""
+    offset = (page.bleed + MARK_AREA) if profile.marks else 0
+    cv = _Canvas(profile, offset, page.height + 2 * offset)
+    if profile.marks:
+        _marks(cv, page)
+    if tagger:
+        tagger.start_page(page_index)
+    for item in _drawn_items(page, profile):
+        if tagger and not isinstance(item, Bookmark | Link):
+            tagger.mark(item, cv.ops)
+        if isinstance(item, GlyphRun):
+            if item.glyphs:
+                cv.color(item.color, stroke=False)
+                _glyph_ops(item, used[item.font], names[item.font], cv)
+        elif isinstance(item, Rule):
+            with cv.saved():
+                cv.color(item.color, stroke=True)
+                cv.ops.append(f"{_num(item.width / 1000)} w 0 J")
+                cv.ops.append(f"{cv.X(item.x1)} {cv.Y(item.y1)} m {cv.X(item.x2)} {cv.Y(item.y2)} l S")
+        elif isinstance(item, Image):
+            name = image(item)
+            cv.ops.append(f"q {_num(item.w / 1000)} 0 0 {_num(item.h / 1000)} {cv.X(item.x)} "
+                          f"{cv.Y(item.y + item.h)} cm /{name} Do Q")
+        elif isinstance(item, Rect):
+            with cv.saved():
+                rect = f"{cv.X(item.x)} {cv.Y(item.y + item.h)} {_num(item.w / 1000)} {_num(item.h / 1000)} re"
+                if item.fill is not None:
+                    cv.color(item.fill, stroke=False)
+                    cv.ops.append(rect + " f")
+                if item.stroke is not None:
+                    cv.color(item.stroke, stroke=True)
+                    cv.ops.append(f"{_num(item.stroke_width / 1000)} w {rect} S")
+        elif isinstance(item, Path) and item.ops:
+            _path_ops(item, cv)
+    if tagger:
+        tagger.end_page(cv.ops)
+    return "\n".join(cv.ops).encode("latin-1")
+
+
+def prepare(page: Page, fonts: FontBook, profile: Profile) -> StreamRecord | None:
+    """Draw a page's content stream for a profile's variant ahead of the document that will show it (the screen
+    copy's, in the task that makes the page's own print file), and keep it as render() would; its record, or
+    None where the page's faces have no codes of their own (name-keyed CFF)."""
+    made = page_stream(page, profile)
+    if made is not None:
+        return made
+    used = _glyphs([page], fonts, profile)
+    if not all(own_codes(u) for u in used.values()):
+        return None
+    tagger = Tagger(pydyf.PDF()) if profile.tagged else None  # its PDF is only written to by finish()
+    text = _draw(page, profile, used, _places(fonts), lambda item: _image_name((item.path, item.crop)), tagger, 0)
+    text_hash, data = _compressed(text)
+    _remember((id(page), _variant(profile)),
+              _Drawn(page, _snapshot(page), fonts, {face: u.text for face, u in used.items()}, text_hash, data,
+                     tagger.page_record() if tagger else None))
+    return page_stream(page, profile)
+
+
+def render(pages: list[Page], fonts: FontBook, profile: Profile, meta: Meta) -> bytes:
+    pdf = pydyf.PDF()
+    # the glyphs drawn decide the subsets, and the subsets the codes the content streams use
+    used = _glyphs(pages, fonts, profile)
+    places = _places(fonts)
+    names = {face: places[face] for face in used}
+    images: dict[tuple, tuple[str, pydyf.Stream]] = {}
     font_refs = {names[key]: embed(pdf, u).reference for key, u in used.items()}
 
     def image(item: Image) -> str:
@@ -365,48 +435,14 @@ def render(pages: list[Page], fonts: FontBook, profile: Profile, meta: Meta) -> 
         if made is not None and (tagger is None) != (made.tags is None):
             made = None
         if made is not None:
-            for item in drawn(page):  # the images are embedded in the same order as drawing would
+            for item in _drawn_items(page, profile):  # the images are embedded in the same order as drawing would
                 if isinstance(item, Image):
                     image(item)
             if tagger and made.tags is not None:
                 tagger.replay(page_index, made.tags)
             page_streams.append((page, made.digest, made.data, offset, height))
             continue
-        cv = _Canvas(profile, offset, height)
-        if profile.marks:
-            _marks(cv, page)
-        if tagger:
-            tagger.start_page(page_index)
-        for item in drawn(page):
-            if tagger and not isinstance(item, Bookmark | Link):
-                tagger.mark(item, cv.ops)
-            if isinstance(item, GlyphRun):
-                if item.glyphs:
-                    cv.color(item.color, stroke=False)
-                    _glyph_ops(item, used[item.font], names[item.font], cv)
-            elif isinstance(item, Rule):
-                with cv.saved():
-                    cv.color(item.color, stroke=True)
-                    cv.ops.append(f"{_num(item.width / 1000)} w 0 J")
-                    cv.ops.append(f"{cv.X(item.x1)} {cv.Y(item.y1)} m {cv.X(item.x2)} {cv.Y(item.y2)} l S")
-            elif isinstance(item, Image):
-                name = image(item)
-                cv.ops.append(f"q {_num(item.w / 1000)} 0 0 {_num(item.h / 1000)} {cv.X(item.x)} "
-                              f"{cv.Y(item.y + item.h)} cm /{name} Do Q")
-            elif isinstance(item, Rect):
-                with cv.saved():
-                    rect = f"{cv.X(item.x)} {cv.Y(item.y + item.h)} {_num(item.w / 1000)} {_num(item.h / 1000)} re"
-                    if item.fill is not None:
-                        cv.color(item.fill, stroke=False)
-                        cv.ops.append(rect + " f")
-                    if item.stroke is not None:
-                        cv.color(item.stroke, stroke=True)
-                        cv.ops.append(f"{_num(item.stroke_width / 1000)} w {rect} S")
-            elif isinstance(item, Path) and item.ops:
-                _path_ops(item, cv)
-        if tagger:
-            tagger.end_page(cv.ops)
-        text = "\n".join(cv.ops).encode("latin-1")
+        text = _draw(page, profile, used, names, image, tagger, page_index)
         text_hash, data = _compressed(text)
         if keep:
             _remember((id(page), variant), _Drawn(page, _snapshot(page), fonts,
