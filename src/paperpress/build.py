@@ -26,7 +26,7 @@ from .layout.compose import Finding, Fit, compose_planned
 from .layout.jumps import link_jumps, plan_jumps, unused_jumps
 from .layout.plan import Plan, PlanError
 from .manifest import Issue, PageSpec, load_issue, print_file_name
-from .model import Page
+from .model import Bookmark, Link, Page
 from .pdf import reading, writer
 from .pdf.archive import archive_meta, sidecar
 from .pdf.writer import PROFILES, Meta, Profile, print_profile, render
@@ -377,8 +377,12 @@ def _preflight(data: bytes, rules: Rules, name: str, content: bool,
 
 
 def _drawn(page: Page) -> tuple:
-    """What a page's file is made of, held (so the objects stay the same ones) to compare by identity."""
-    return (page.number, page.name, page.width, page.height, page.bleed, tuple(page.items), tuple(page.slug))
+    """What a page's print file is made of, held (so the objects stay the same ones) to compare by identity.
+    Links and bookmarks are left out: a print file has neither annotations nor an outline (no print profile is
+    tagged or has one), so a jump line's link pointed at its other part after layout leaves the file as made."""
+    assert not any(p.outline or p.tagged for p in PROFILES.values() if p.name.startswith("print"))
+    return (page.number, page.name, page.width, page.height, page.bleed,
+            tuple(it for it in page.items if not isinstance(it, Link | Bookmark)), tuple(page.slug))
 
 
 def _same(a: tuple[Meta, tuple], b: tuple[Meta, tuple]) -> bool:

@@ -248,8 +248,10 @@ def _variant(profile: Profile) -> tuple:
 
 
 def _snapshot(page: Page) -> tuple:
-    """What a page's stream is drawn from, held (so the objects stay the same ones) to compare by identity."""
-    return (page.width, page.height, page.bleed, tuple(page.items), tuple(page.slug))
+    """What a page's stream is drawn from, held (so the objects stay the same ones) to compare by identity:
+    not its links and bookmarks (the document's annotations and outline are made of them, never its streams)."""
+    return (page.width, page.height, page.bleed, tuple(it for it in page.items if not isinstance(it, Link | Bookmark)),
+            tuple(page.slug))
 
 
 def _unchanged(a: tuple, b: tuple) -> bool:
