@@ -274,7 +274,10 @@ class _Drawn:
     tags: TagRecord | None = None  # a tagged variant's marked content, as the tagger recorded it
 
 
-_PAGES: dict[tuple[int, tuple], _Drawn] = {}  # (id(page), _variant(profile)) → its stream; the newest few hundred
+_PAGES: dict[tuple[int, tuple], _Drawn] = {}  # (id(page), _variant(profile)) → its stream; the newest _KEPT
+# a build keeps two per page (print, screen), each shown again later in the build: room for a 256-page issue
+# (the streams are a few tens of KB each, compressed); an older one is only drawn again when evicted
+_KEPT = 512
 
 TagRecord = tuple[tuple[tuple[str, str, int], ...], dict[str, str]]  # Tagger.page_record()
 # what a _Drawn is without its objects: variant, texts, digest, data, tags
@@ -297,7 +300,7 @@ def seed_page_stream(page: Page, fonts: FontBook, record: StreamRecord) -> None:
 
 
 def _remember(key: tuple[int, tuple], drawn: _Drawn) -> None:
-    if len(_PAGES) >= 256 and key not in _PAGES:
+    if len(_PAGES) >= _KEPT and key not in _PAGES:
         del _PAGES[next(iter(_PAGES))]
     _PAGES[key] = drawn
 
