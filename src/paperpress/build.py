@@ -14,7 +14,7 @@ import shutil
 import signal
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,8 +26,8 @@ from .layout.compose import Finding, Fit, compose_planned
 from .layout.jumps import link_jumps, plan_jumps, unused_jumps
 from .layout.plan import Plan, PlanError
 from .manifest import Issue, PageSpec, load_issue, print_file_name
-from .model import Page
-from .pdf import reading
+from .model import Bookmark, Link, Page
+from .pdf import reading, writer
 from .pdf.archive import archive_meta, sidecar
 from .pdf.writer import PROFILES, Meta, Profile, print_profile, render
 from .preflight import Finding as PreflightFinding
@@ -219,7 +219,8 @@ def _build(issue_path: Path, project: Project | None, pdfx: str | None, allow_ov
             if ahead is not None:
                 meta = _page_meta(title, issue, page, fits)
                 ahead_meta[index] = (meta, _drawn(page))
-                ahead.offer(index, _page_task(spec, page, fonts, pdfx, meta, print_file_name(issue, spec), hooks))
+                ahead.offer(index, _page_task(spec, page, fonts, pdfx, meta, print_file_name(issue, spec), hooks,
+                                              ahead=True))
         done_ahead = ahead.collect() if ahead is not None else {}
     finally:
         if ahead is not None:
@@ -253,11 +254,15 @@ def _build(issue_path: Path, project: Project | None, pdfx: str | None, allow_ov
         meta = _page_meta(title, issue, page, fits)
         if index in done_ahead and _same(ahead_meta[index], (meta, _drawn(page))):  # made ahead from this input
             results_ahead[len(tasks)] = done_ahead[index]
+            for record in done_ahead[index][3]:  # the page's stream, for the whole issue's file to draw again
+                writer.seed_page_stream(page, fonts, record)
         tasks.append(_page_task(spec, page, fonts, pdfx, meta, print_file_name(issue, spec), hooks))
     page_tasks = len(tasks)
     whole = Meta(title, issue.date, keywords=articles, intent=settings.intent)
+    whole_task: int | None = None
     if len(pages) > 1 and not built.misfits:
         # the whole issue repeats the pages checked above: its document and fonts are checked
+        whole_task = len(tasks)
         tasks.append(_task(fonts, [(f"print/{issue.id}.pdf", pages, profile, whole)],
                            (Rules(profile.pdfx or "PDF/X-4", settings.ink_limit), False), hooks))
     screen = [(f"screen/{issue.id}.pdf", pages, PROFILES["screen"], whole)]
@@ -276,12 +281,33 @@ def _build(issue_path: Path, project: Project | None, pdfx: str | None, allow_ov
     for i in sorted(results_ahead):
         page_done(i)
     todo = [i for i in range(len(tasks)) if i not in results_ahead]
+    # The whole issue draws the pages' streams again. Pages whose files are still to be made on the workers
+    # (not made ahead, or changed since: a jump line) would be drawn twice in two workers; so then the whole
+    # issue waits for them and is made here, from the streams they hand back, while the workers go on with the
+    # screen copy.
+    waiting = {i for i in todo if i < page_tasks}
+    deferred: list[_Result] = []
+    if whole_task is not None and waiting and workers > 1:
+        todo.remove(whole_task)
+
+    def finished(k: int, result: _Result) -> None:
+        i = todo[k]
+        page_done(i)
+        if i in waiting:
+            waiting.discard(i)
+            if whole_task is not None and whole_task not in todo:
+                for record in result[3]:
+                    writer.seed_page_stream(pages[i], fonts, record)
+                if not waiting:
+                    deferred.append(tasks[whole_task]())
+
     longest_first = [i for i in todo if i >= page_tasks] + [i for i in todo if i < page_tasks]
     rest = pool.run_all([tasks[i] for i in todo], workers, order=[todo.index(i) for i in longest_first],
-                        done=lambda k: page_done(todo[k]))
-    results = [results_ahead[i] if i in results_ahead else rest[todo.index(i)] for i in range(len(tasks))]
+                        done=finished)
+    results = [results_ahead[i] if i in results_ahead else deferred[0] if i not in todo else rest[todo.index(i)]
+               for i in range(len(tasks))]
     preflight_s = 0.0
-    for out, found, seconds in results:
+    for out, found, seconds, _ in results:
         built.files.update(out)
         built.preflight += found
         preflight_s += seconds
@@ -311,19 +337,27 @@ def _build(issue_path: Path, project: Project | None, pdfx: str | None, allow_ov
     return built
 
 
-_Result = tuple[list[tuple[str, bytes]], list[PreflightFinding], float]  # files, preflight findings, seconds
+# files, preflight findings, seconds, and the content streams made for one-page files (a page's own print file:
+# a task run in a forked process hands them back, so that the whole issue's file need not draw its pages again)
+_Result = tuple[list[tuple[str, bytes]], list[PreflightFinding], float, list[writer.StreamRecord]]
 
 
 def _task(fonts: FontBook, files: list[tuple[str, list[Page], Profile, Meta]],
-          check: tuple[Rules, bool] | None, hooks: Hooks) -> Callable[[], _Result]:
-    """Render these files and preflight the first with check's (rules, content) when given."""
+          check: tuple[Rules, bool] | None, hooks: Hooks,
+          ahead_of: Sequence[tuple[Page, Profile]] = ()) -> Callable[[], _Result]:
+    """Render these files and preflight the first with check's (rules, content) when given; and draw the
+    streams of ahead_of's pages for another file (the screen copy) to show."""
     draw, checker = hooks.render, hooks.check
 
     def run() -> _Result:
         out = [(rel, draw(doc_pages, fonts, doc_profile, meta)) for rel, doc_pages, doc_profile, meta in files]
+        streams = [record for _, doc_pages, doc_profile, _ in files if len(doc_pages) == 1
+                   if (record := writer.page_stream(doc_pages[0], doc_profile)) is not None]
+        streams += [record for page, profile in ahead_of
+                    if (record := writer.prepare(page, fonts, profile)) is not None]
         t = time.perf_counter()
         found = [] if check is None else _preflight(out[0][1], check[0], out[0][0], check[1], checker)
-        return out, found, time.perf_counter() - t
+        return out, found, time.perf_counter() - t, streams
     return run
 
 
@@ -343,8 +377,12 @@ def _preflight(data: bytes, rules: Rules, name: str, content: bool,
 
 
 def _drawn(page: Page) -> tuple:
-    """What a page's file is made of, held (so the objects stay the same ones) to compare by identity."""
-    return (page.number, page.name, page.width, page.height, page.bleed, tuple(page.items), tuple(page.slug))
+    """What a page's print file is made of, held (so the objects stay the same ones) to compare by identity.
+    Links and bookmarks are left out: a print file has neither annotations nor an outline (no print profile is
+    tagged or has one), so a jump line's link pointed at its other part after layout leaves the file as made."""
+    assert not any(p.outline or p.tagged for p in PROFILES.values() if p.name.startswith("print"))
+    return (page.number, page.name, page.width, page.height, page.bleed,
+            tuple(it for it in page.items if not isinstance(it, Link | Bookmark)), tuple(page.slug))
 
 
 def _same(a: tuple[Meta, tuple], b: tuple[Meta, tuple]) -> bool:
@@ -362,12 +400,15 @@ def _page_meta(title: str, issue: Issue, page: Page, fits: list[Fit]) -> Meta:
 
 
 def _page_task(spec: PageSpec, page: Page, fonts: FontBook, pdfx: str | None, meta: Meta,
-               file_name: str, hooks: Hooks) -> Callable[[], _Result]:
-    """One page's print file and its preflight (with its own layout's rules)."""
+               file_name: str, hooks: Hooks, ahead: bool = False) -> Callable[[], _Result]:
+    """One page's print file and its preflight (with its own layout's rules). Made ahead (on the spare core,
+    while later pages are laid out), it draws the page's screen stream too, for the screen and archive copies:
+    only with our own renderer (a stand-in keeps its own PDFs)."""
     ps = spec.layout.print
     page_profile = print_profile(pdfx or ps.pdfx)
+    screen = [(page, PROFILES["screen"])] if ahead and hooks.render is render else []
     return _task(fonts, [(f"print/{file_name}", [page], page_profile, meta)],
-                 (Rules(page_profile.pdfx or "PDF/X-4", ps.ink_limit), True), hooks)
+                 (Rules(page_profile.pdfx or "PDF/X-4", ps.ink_limit), True), hooks, screen)
 
 
 def _mark_misfits(built: Built) -> None:

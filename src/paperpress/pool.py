@@ -39,15 +39,16 @@ def _run(i: int) -> tuple[int, Any]:
 
 
 def run_all(tasks: Sequence[Callable[[], Any]], jobs: int, order: Sequence[int] | None = None,
-            done: Callable[[int], None] | None = None) -> list[Any]:
+            done: Callable[[int, Any], None] | None = None) -> list[Any]:
     """Every task's result, in the tasks' order. With jobs > 1 they run on that many forked workers, started
-    in `order` (the longest first balances the load); done(i) is called in this process as each finishes."""
+    in `order` (the longest first balances the load); done(i, result) is called in this process as each
+    finishes (the workers go on meanwhile)."""
     if jobs <= 1 or len(tasks) < 2 or "fork" not in multiprocessing.get_all_start_methods():
         results = []
         for i, task in enumerate(tasks):
             results.append(task())
             if done is not None:
-                done(i)
+                done(i, results[-1])
         return results
     global _TASKS
     _TASKS = tasks
@@ -57,7 +58,7 @@ def run_all(tasks: Sequence[Callable[[], Any]], jobs: int, order: Sequence[int] 
             for i, result in pool.imap_unordered(_run, order if order is not None else range(len(tasks))):
                 out[i] = result
                 if done is not None:
-                    done(i)
+                    done(i, result)
     finally:
         _TASKS = ()
     return out

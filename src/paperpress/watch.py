@@ -101,13 +101,16 @@ def _file_digest(path: Path) -> str:
 
 
 def _forget_font_caches() -> None:
-    """The process-wide caches keyed by face id or path (atoms, glyph ink, subsets): stale once a font file
-    changes under the same name. Each is cleared where it exists (they belong to other modules)."""
+    """The process-wide caches keyed by face id or path (atoms, glyph ink, subsets, pages' content streams with
+    their glyph codes): stale once a font file changes under the same name. Each is cleared where it exists
+    (they belong to other modules)."""
     from . import typography
     from .linebreak import atoms
     from .pdf import fonts as pdf_fonts
+    from .pdf import writer
 
-    for module, name in ((atoms, "_CHAR_ATOMS"), (typography, "_EXTENTS"), (pdf_fonts, "_SUBSETS")):
+    for module, name in ((atoms, "_CHAR_ATOMS"), (typography, "_EXTENTS"), (pdf_fonts, "_SUBSETS"),
+                         (pdf_fonts, "_CIDS"), (writer, "_PAGES")):
         cache = getattr(module, name, None)
         if isinstance(cache, dict):
             cache.clear()

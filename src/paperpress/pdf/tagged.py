@@ -32,12 +32,33 @@ class Tagger:
         self.next_mcid = 0
         self.open: tuple[str, str, int] | str | None = None  # a key, "Artifact", or nothing
         self.per_page: list[list[tuple[str, str, int]]] = []  # page → the key of each MCID
+        self.page_alt: dict[str, str] = {}  # the alt texts the current page set
 
     def start_page(self, index: int) -> None:
         self.page = index
         self.next_mcid = 0
         self.open = None
         self.per_page.append([])
+        self.page_alt = {}  # the figures' alt texts this page set
+
+    def page_record(self) -> tuple[tuple[tuple[str, str, int], ...], dict[str, str]]:
+        """What marking the current page recorded (each MCID's key, the alt texts), to replay() where the same
+        page stream is drawn again: MCIDs count from 0 on each page, so a page's stream is the same in any
+        document."""
+        return tuple(self.per_page[-1]), dict(self.page_alt)
+
+    def replay(self, index: int, record: tuple[tuple[tuple[str, str, int], ...], dict[str, str]]) -> None:
+        """Record a page as marking it would have (its stream made before, with page_record())."""
+        self.start_page(index)
+        keys, alt = record
+        for mcid, key in enumerate(keys):
+            if key not in self.mcids:
+                self.order.append(key)
+                self.mcids[key] = []
+            self.mcids[key].append((index, mcid))
+            self.per_page[-1].append(key)
+        self.alt.update(alt)
+        self.next_mcid = len(keys)
 
     def _close(self, ops: list[str]) -> None:
         if self.open is not None:
@@ -50,7 +71,7 @@ class Tagger:
             key = (item.article, item.role, item.para)
         elif isinstance(item, Image) and item.alt:
             key = (item.figure or item.path, "Figure", 0)
-            self.alt[key[0]] = item.alt
+            self.alt[key[0]] = self.page_alt[key[0]] = item.alt
         if key is None:
             if self.open != "Artifact":
                 self._close(ops)

@@ -7,7 +7,7 @@ import hashlib
 import io
 import pathlib
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -17,7 +17,7 @@ from ..fonts import Face, FontBook
 from ..manifest import OutputIntent
 from ..model import BLACK, CMYK, Bookmark, GlyphRun, Image, Link, Page, Path, Rect, Rule
 from ..units import mm
-from .fonts import UsedFont, embed
+from .fonts import UsedFont, embed, own_codes, stable_codes
 from .objects import LEVEL, flate
 from .tagged import Tagger, link_annotations, outline_count, page_labels
 from .xmp import packet
@@ -169,7 +169,8 @@ def _adjustments(run: GlyphRun, face: Face) -> tuple[str, ...]:
 
 
 def _glyph_ops(run: GlyphRun, used: UsedFont, font_name: str, cv: _Canvas) -> None:
-    """One text object: the run's glyphs by their subset codes, positioned with TJ adjustments.
+    """One text object: the run's glyphs by their codes, positioned with TJ adjustments; glyphs with none between
+    them share one string (<AAAABBBB>, not <AAAA><BBBB>).
 
     A glyph that stands for other characters than its ToUnicode entry says (one glyph serving
     ⼀ U+2F00 and 一 U+4E00) is wrapped in an ActualText span, so copied text stays exact.
@@ -188,12 +189,12 @@ def _glyph_ops(run: GlyphRun, used: UsedFont, font_name: str, cv: _Canvas) -> No
             parts.append(shown)
             continue
         if parts:
-            out.append(f"[{''.join(parts)}] TJ")
+            out.append(f"[{''.join(parts).replace('><', '')}] TJ")
             parts = []
         actual = g.text.encode("utf-16-be").hex().upper()
         out.append(f"/Span <</ActualText <FEFF{actual}>>> BDC [{shown}] TJ EMC")
     if parts:
-        out.append(f"[{''.join(parts)}] TJ")
+        out.append(f"[{''.join(parts).replace('><', '')}] TJ")
     out.append("ET")
     cv.ops.append(" ".join(out))
 
@@ -241,75 +242,218 @@ def _marks(cv: _Canvas, page: Page) -> None:
     cv.ops.append("Q")
 
 
-def render(pages: list[Page], fonts: FontBook, profile: Profile, meta: Meta) -> bytes:
-    pdf = pydyf.PDF()
-    used: dict[str, UsedFont] = {}
-    names: dict[str, str] = {}
-    images: dict[tuple, tuple[str, pydyf.Stream]] = {}
-    # the glyphs drawn decide the subsets, and the subsets the codes the content streams use
-    def drawn(page: Page) -> list:
-        return page.items + page.slug if profile.marks else page.items
+def _variant(profile: Profile) -> tuple:
+    """What of a profile a page's content stream depends on: two profiles alike in these draw the same bytes."""
+    return (profile.color, profile.overprint_black, profile.marks, profile.tagged, profile.text_scale_y)
 
+
+def _snapshot(page: Page) -> tuple:
+    """What a page's stream is drawn from, held (so the objects stay the same ones) to compare by identity:
+    not its links and bookmarks (the document's annotations and outline are made of them, never its streams)."""
+    return (page.width, page.height, page.bleed, tuple(it for it in page.items if not isinstance(it, Link | Bookmark)),
+            tuple(page.slug))
+
+
+def _unchanged(a: tuple, b: tuple) -> bool:
+    (*fa, items_a, slug_a), (*fb, items_b, slug_b) = a, b
+    return fa == fb and len(items_a) == len(items_b) and len(slug_a) == len(slug_b) and \
+        all(x is y for x, y in zip(items_a, items_b, strict=True)) and \
+        all(x is y for x, y in zip(slug_a, slug_b, strict=True))
+
+
+@dataclass
+class _Drawn:
+    """A page's content stream as one drawing variant makes it, and what it was made under."""
+
+    page: Page  # kept, so that its id cannot be reused while the entry lives
+    snapshot: tuple  # _snapshot(page) when drawn
+    fonts: FontBook  # resource names are the faces' places in this book
+    texts: dict[str, dict[int, str]]  # face → glyph → the text its ToUnicode entry gave (ActualText depends on it)
+    digest: bytes  # sha-256 of the stream's text (the document id is made of these)
+    data: bytes  # Flate-compressed
+    tags: TagRecord | None = None  # a tagged variant's marked content, as the tagger recorded it
+
+
+_PAGES: dict[tuple[int, tuple], _Drawn] = {}  # (id(page), _variant(profile)) → its stream; the newest _KEPT
+# a build keeps two per page (print, screen), each shown again later in the build: room for a 256-page issue
+# (the streams are a few tens of KB each, compressed); an older one is only drawn again when evicted
+_KEPT = 512
+
+TagRecord = tuple[tuple[tuple[str, str, int], ...], dict[str, str]]  # Tagger.page_record()
+# what a _Drawn is without its objects: variant, texts, digest, data, tags
+StreamRecord = tuple[tuple, dict[str, dict[int, str]], bytes, bytes, TagRecord | None]
+
+
+def page_stream(page: Page, profile: Profile) -> StreamRecord | None:
+    """The page's stream as made in this process for this profile's variant, as plain data (to hand to the
+    process that forked this one: see seed_page_stream); None if none was made."""
+    hit = _PAGES.get((id(page), _variant(profile)))
+    if hit is None or hit.page is not page or not _unchanged(hit.snapshot, _snapshot(page)):
+        return None
+    return (_variant(profile), hit.texts, hit.digest, hit.data, hit.tags)
+
+
+def seed_page_stream(page: Page, fonts: FontBook, record: StreamRecord) -> None:
+    """Take a page's stream that another process made (from the page as it is now, in this book) as if made here."""
+    variant, texts, digest, data, tags = record
+    _remember((id(page), variant), _Drawn(page, _snapshot(page), fonts, texts, digest, data, tags))
+
+
+def _remember(key: tuple[int, tuple], drawn: _Drawn) -> None:
+    if len(_PAGES) >= _KEPT and key not in _PAGES:
+        del _PAGES[next(iter(_PAGES))]
+    _PAGES[key] = drawn
+
+
+def _reusable(page: Page, variant: tuple, fonts: FontBook, used: dict[str, UsedFont]) -> _Drawn | None:
+    """The page's stream made before, if it is the one this document would draw: the same items, names and
+    codes, and every glyph's ToUnicode text in this document the one the stream was made for."""
+    hit = _PAGES.get((id(page), variant))
+    if hit is None or hit.page is not page or hit.fonts is not fonts or not _unchanged(hit.snapshot, _snapshot(page)):
+        return None
+    for face, texts in hit.texts.items():
+        doc = used.get(face)
+        if doc is None or not texts.items() <= doc.text.items():
+            return None
+    return hit
+
+
+def _image_name(key: tuple) -> str:
+    """An image's resource name, the same in every document that draws it (a page's stream is shared)."""
+    return "Im" + hashlib.sha256(repr(key).encode("utf-8")).hexdigest()[:16]
+
+
+def _drawn_items(page: Page, profile: Profile) -> list:
+    return page.items + page.slug if profile.marks else page.items
+
+
+def _glyphs(pages: list[Page], fonts: FontBook, profile: Profile) -> dict[str, UsedFont]:
+    """The glyphs these pages draw, by face (they decide the subsets), each with its first non-empty text."""
+    used: dict[str, UsedFont] = {}
     for page in pages:
-        for item in drawn(page):
+        for item in _drawn_items(page, profile):
             if isinstance(item, GlyphRun) and item.glyphs:
                 if item.font not in used:
                     used[item.font] = UsedFont(fonts[item.font])
-                    names[item.font] = f"F{len(names) + 1}"
                 seen = used[item.font].text  # UsedFont.use, inlined: every glyph of every file passes here
                 for g in item.glyphs:
                     gid = g.gid
                     if gid not in seen or (not seen[gid] and g.text):
                         seen[gid] = g.text
+    return used
+
+
+def _places(fonts: FontBook) -> dict[str, str]:
+    """A face's resource name is its place in the book, the same in every document (a page's stream is shared)."""
+    return {face: f"F{i + 1}" for i, face in enumerate(fonts.faces)}
+
+
+def _draw(page: Page, profile: Profile, used: dict[str, UsedFont], names: dict[str, str],
+          image: Callable[[Image], str], tagger: Tagger | None, page_index: int) -> bytes:
+    """A page's content stream (its text)."""
+    offset = (page.bleed + MARK_AREA) if profile.marks else 0
+    cv = _Canvas(profile, offset, page.height + 2 * offset)
+    if profile.marks:
+        _marks(cv, page)
+    if tagger:
+        tagger.start_page(page_index)
+    for item in _drawn_items(page, profile):
+        if tagger and not isinstance(item, Bookmark | Link):
+            tagger.mark(item, cv.ops)
+        if isinstance(item, GlyphRun):
+            if item.glyphs:
+                cv.color(item.color, stroke=False)
+                _glyph_ops(item, used[item.font], names[item.font], cv)
+        elif isinstance(item, Rule):
+            with cv.saved():
+                cv.color(item.color, stroke=True)
+                cv.ops.append(f"{_num(item.width / 1000)} w 0 J")
+                cv.ops.append(f"{cv.X(item.x1)} {cv.Y(item.y1)} m {cv.X(item.x2)} {cv.Y(item.y2)} l S")
+        elif isinstance(item, Image):
+            name = image(item)
+            cv.ops.append(f"q {_num(item.w / 1000)} 0 0 {_num(item.h / 1000)} {cv.X(item.x)} "
+                          f"{cv.Y(item.y + item.h)} cm /{name} Do Q")
+        elif isinstance(item, Rect):
+            with cv.saved():
+                rect = f"{cv.X(item.x)} {cv.Y(item.y + item.h)} {_num(item.w / 1000)} {_num(item.h / 1000)} re"
+                if item.fill is not None:
+                    cv.color(item.fill, stroke=False)
+                    cv.ops.append(rect + " f")
+                if item.stroke is not None:
+                    cv.color(item.stroke, stroke=True)
+                    cv.ops.append(f"{_num(item.stroke_width / 1000)} w {rect} S")
+        elif isinstance(item, Path) and item.ops:
+            _path_ops(item, cv)
+    if tagger:
+        tagger.end_page(cv.ops)
+    return "\n".join(cv.ops).encode("latin-1")
+
+
+def prepare(page: Page, fonts: FontBook, profile: Profile) -> StreamRecord | None:
+    """Draw a page's content stream for a profile's variant ahead of the document that will show it (the screen
+    copy's, in the task that makes the page's own print file), and keep it as render() would; its record, or
+    None where the page's faces have no codes of their own (name-keyed CFF)."""
+    made = page_stream(page, profile)
+    if made is not None:
+        return made
+    used = _glyphs([page], fonts, profile)
+    if not all(own_codes(u) for u in used.values()):
+        return None
+    tagger = Tagger(pydyf.PDF()) if profile.tagged else None  # its PDF is only written to by finish()
+    text = _draw(page, profile, used, _places(fonts), lambda item: _image_name((item.path, item.crop)), tagger, 0)
+    text_hash, data = _compressed(text)
+    _remember((id(page), _variant(profile)),
+              _Drawn(page, _snapshot(page), fonts, {face: u.text for face, u in used.items()}, text_hash, data,
+                     tagger.page_record() if tagger else None))
+    return page_stream(page, profile)
+
+
+def render(pages: list[Page], fonts: FontBook, profile: Profile, meta: Meta) -> bytes:
+    pdf = pydyf.PDF()
+    # the glyphs drawn decide the subsets, and the subsets the codes the content streams use
+    used = _glyphs(pages, fonts, profile)
+    places = _places(fonts)
+    names = {face: places[face] for face in used}
+    images: dict[tuple, tuple[str, pydyf.Stream]] = {}
     font_refs = {names[key]: embed(pdf, u).reference for key, u in used.items()}
 
-    page_streams = []
+    def image(item: Image) -> str:
+        key = (item.path, item.crop)
+        if key not in images:
+            from .images import embed_image  # Pillow and littleCMS load only for pages with photos
+
+            profile_path = meta.intent.profile if meta.intent else None
+            images[key] = (_image_name(key), embed_image(pdf, item, profile.color, profile_path, profile.photo_ppi))
+        return images[key][0]
+
+    variant = _variant(profile)
+    # a stream is kept for reuse (the whole issue draws a page's own print file's again, the archive the screen
+    # copy's) where its faces' codes do not depend on the subset; with the ToUnicode texts of this document's
+    # glyphs it was made under (a superset of the page's own: reused only in a document that agrees)
+    keep = all(stable_codes(u.face) for u in used.values())
+    page_streams: list[tuple[Page, bytes, bytes, int, int]] = []  # page, text digest, Flate bytes, offset, height
     tagger = Tagger(pdf) if profile.tagged else None
     for page_index, page in enumerate(pages):
         offset = (page.bleed + MARK_AREA) if profile.marks else 0
         height = page.height + 2 * offset
-        cv = _Canvas(profile, offset, height)
-        if profile.marks:
-            _marks(cv, page)
-        if tagger:
-            tagger.start_page(page_index)
-        for item in drawn(page):
-            if tagger and not isinstance(item, Bookmark | Link):
-                tagger.mark(item, cv.ops)
-            if isinstance(item, GlyphRun):
-                if item.glyphs:
-                    cv.color(item.color, stroke=False)
-                    _glyph_ops(item, used[item.font], names[item.font], cv)
-            elif isinstance(item, Rule):
-                with cv.saved():
-                    cv.color(item.color, stroke=True)
-                    cv.ops.append(f"{_num(item.width / 1000)} w 0 J")
-                    cv.ops.append(f"{cv.X(item.x1)} {cv.Y(item.y1)} m {cv.X(item.x2)} {cv.Y(item.y2)} l S")
-            elif isinstance(item, Image):
-                key = (item.path, item.crop)
-                if key not in images:
-                    from .images import embed_image  # Pillow and littleCMS load only for pages with photos
-
-                    profile_path = meta.intent.profile if meta.intent else None
-                    images[key] = (f"Im{len(images) + 1}",
-                                   embed_image(pdf, item, profile.color, profile_path, profile.photo_ppi))
-                name = images[key][0]
-                cv.ops.append(f"q {_num(item.w / 1000)} 0 0 {_num(item.h / 1000)} {cv.X(item.x)} "
-                              f"{cv.Y(item.y + item.h)} cm /{name} Do Q")
-            elif isinstance(item, Rect):
-                with cv.saved():
-                    rect = f"{cv.X(item.x)} {cv.Y(item.y + item.h)} {_num(item.w / 1000)} {_num(item.h / 1000)} re"
-                    if item.fill is not None:
-                        cv.color(item.fill, stroke=False)
-                        cv.ops.append(rect + " f")
-                    if item.stroke is not None:
-                        cv.color(item.stroke, stroke=True)
-                        cv.ops.append(f"{_num(item.stroke_width / 1000)} w {rect} S")
-            elif isinstance(item, Path) and item.ops:
-                _path_ops(item, cv)
-        if tagger:
-            tagger.end_page(cv.ops)
-        page_streams.append((page, cv, offset, height))
+        made = _reusable(page, variant, fonts, used)
+        if made is not None and (tagger is None) != (made.tags is None):
+            made = None
+        if made is not None:
+            for item in _drawn_items(page, profile):  # the images are embedded in the same order as drawing would
+                if isinstance(item, Image):
+                    image(item)
+            if tagger and made.tags is not None:
+                tagger.replay(page_index, made.tags)
+            page_streams.append((page, made.digest, made.data, offset, height))
+            continue
+        text = _draw(page, profile, used, names, image, tagger, page_index)
+        text_hash, data = _compressed(text)
+        if keep:
+            _remember((id(page), variant), _Drawn(page, _snapshot(page), fonts,
+                                                  {face: u.text for face, u in used.items()}, text_hash, data,
+                                                  tagger.page_record() if tagger else None))
+        page_streams.append((page, text_hash, data, offset, height))
 
     ext = {}
     if profile.overprint_black:
@@ -330,10 +474,9 @@ def render(pages: list[Page], fonts: FontBook, profile: Profile, meta: Meta) -> 
 
     page_refs = []
     digest = hashlib.sha256(profile.name.encode() + meta.title.encode("utf-8"))
-    for index, (page, cv, offset, height) in enumerate(page_streams):
-        text = "\n".join(cv.ops).encode("latin-1")
-        digest.update(text)
-        content = _compressed(text)
+    for index, (page, text_hash, data, offset, height) in enumerate(page_streams):
+        digest.update(text_hash)
+        content = pydyf.Stream([data], {"Filter": "/FlateDecode"})
         pdf.add_object(content)
         width = page.width + 2 * offset
         box = pydyf.Array([0, 0, _num(width / 1000), _num(height / 1000)])
@@ -401,8 +544,9 @@ def render(pages: list[Page], fonts: FontBook, profile: Profile, meta: Meta) -> 
 _STREAMS: dict[bytes, bytes] = {}  # sha-256 of a content stream → its Flate bytes (the newest few hundred)
 
 
-def _compressed(text: bytes) -> pydyf.Stream:
-    """A page's content stream, compressed once: the screen and archive copies draw the same bytes."""
+def _compressed(text: bytes) -> tuple[bytes, bytes]:
+    """(sha-256, Flate bytes) of a page's content stream, compressed once: the screen and archive copies draw
+    the same bytes."""
     key = hashlib.sha256(text).digest()
     data = _STREAMS.get(key)
     if data is None:
@@ -410,7 +554,7 @@ def _compressed(text: bytes) -> pydyf.Stream:
         if len(_STREAMS) >= 512:
             del _STREAMS[next(iter(_STREAMS))]
         _STREAMS[key] = data
-    return pydyf.Stream([data], {"Filter": "/FlateDecode"})
+    return key, data
 
 
 _ICC: dict[tuple[str, int, int], bytes] = {}  # a profile file (path, size, mtime) → its Flate bytes
