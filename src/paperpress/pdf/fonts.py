@@ -29,6 +29,8 @@ _FLAGS = (hb.SubsetFlags.DESUBROUTINIZE | hb.SubsetFlags.NO_HINTING | hb.SubsetF
 # tables a PDF viewer never reads from an embedded font
 _DW = 1000  # the CIDFonts' default glyph width
 _DROP = ("GSUB", "GPOS", "GDEF", "BASE", "VORG", "vhea", "vmtx", "DSIG", "JSTF", "MATH", "meta", "kern")
+# a CFF face embeds its CFF table alone (FontFile3): the rest need not be subset at all (15% of the time)
+_DROP_CFF = _DROP + ("cmap", "hmtx", "hhea", "name", "OS/2", "post", "maxp")
 
 
 @dataclass
@@ -261,7 +263,7 @@ def _made(face: Face, gids: tuple[int, ...], cid_keyed: bool) -> tuple[bytes, in
         inp.glyph_set.add(gid)
     inp.flags = _FLAGS if cid_keyed or face.format != "cff" else _FLAGS | hb.SubsetFlags.CFF_IDENTITY_CHARSET
     drop = inp.sets(hb.SubsetInputSets.DROP_TABLE_TAG)
-    for tag in _DROP:
+    for tag in (_DROP_CFF if face.format == "cff" else _DROP):
         drop.add(int.from_bytes(tag.ljust(4).encode(), "big"))
     plan = hb.SubsetPlan(face.hb_face, inp)
     sub = plan.execute()
