@@ -398,3 +398,40 @@ def test_compiled_breaker_sets_the_same_lines_as_the_pure_python_one() -> None:
                  [(f, s, [(g.gid, g.x, g.text) for g in gs]) for f, s, gs in x.glyphs]) for x in got.lines] == \
             [(x.start, x.end, x.width, x.natural, x.used, x.final, x.ratio,
               [(f, s, [(g.gid, g.x, g.text) for g in gs]) for f, s, gs in x.glyphs]) for x in ref.lines], text
+
+
+def test_spool_keeps_large_files_on_disk_and_reads_them_back(tmp_path: Path) -> None:
+    """A build's files: small ones in memory, large ones in a temporary folder (read back on access, in the
+    order they were set, a key set again keeping its place); a forked worker's large files come back as paths
+    the spool takes over; the folder goes with the spool."""
+    import gc
+    import os
+    import subprocess
+    import sys
+
+    from paperpress.spool import LARGE, Spool, hand_over
+
+    files = Spool()
+    big, small = b"%PDF" + bytes(LARGE), b"{}"
+    files["print/a.pdf"] = big
+    files["report.json"] = small
+    folder = files.folder()
+    assert [p.stat().st_size for p in folder.iterdir()] == [len(big)]  # only the large one went to disk
+    assert files["print/a.pdf"] == big and dict(files) == {"print/a.pdf": big, "report.json": small}
+    files["print/a.pdf"] = small  # set again: back in memory, its file gone, its place kept
+    assert list(files) == ["print/a.pdf", "report.json"] and not list(folder.iterdir())
+    # in this process, hand_over keeps the bytes; in a child (another pid) it writes them into the folder
+    assert hand_over([("print/b.pdf", big)], folder, os.getpid()) == [("print/b.pdf", big)]
+    code = ("import sys, pathlib; from paperpress.spool import hand_over, LARGE; "
+            "print(hand_over([('x', bytes(LARGE))], pathlib.Path(sys.argv[1]), 0)[0][1])")
+    made = Path(subprocess.run([sys.executable, "-c", code, str(folder)], capture_output=True, text=True,
+                               check=True).stdout.strip())
+    assert made.parent == folder and made.stat().st_size == LARGE
+    files.put("print/c.pdf", made)
+    assert files["print/c.pdf"] == bytes(LARGE)
+    del files["print/c.pdf"]
+    assert not made.exists()
+    files["print/d.pdf"] = big
+    del files
+    gc.collect()
+    assert not folder.exists()

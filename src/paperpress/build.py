@@ -33,6 +33,7 @@ from .pdf.writer import PROFILES, Meta, Profile, print_profile, render
 from .preflight import Finding as PreflightFinding
 from .preflight import Rules, preflight
 from .scaffold import placeholders
+from .spool import Spool, hand_over
 from .typography import TypoFinding
 
 
@@ -84,7 +85,7 @@ class Built:
     pages: list[Page]
     fits: list[Fit]
     findings: list[Finding]
-    files: dict[str, bytes] = field(default_factory=dict)  # relative path → bytes
+    files: Spool = field(default_factory=Spool)  # relative path → bytes (large ones on disk until written)
     page_files: list[str] = field(default_factory=list)  # the print PDF of each page, in page order
     preflight: list[PreflightFinding] = field(default_factory=list)  # of the print PDFs
     typography: list[TypoFinding] = field(default_factory=list)
@@ -198,6 +199,9 @@ def _build(issue_path: Path, project: Project | None, pdfx: str | None, allow_ov
     # With workers, each page's print file is rendered and preflighted ahead, on the other core, while the
     # next pages are laid out; a page whose file could not be made ahead is made with the others below.
     ahead = pool.Ahead() if workers > 1 else None
+    files = Spool()
+    # workers write their large files (the pages' print PDFs) into the spool's folder and hand back paths
+    spool = (files.folder(), os.getpid()) if workers > 1 else None
     ahead_meta: dict[int, tuple[Meta, tuple]] = {}  # what each page's file was made ahead from
     try:
         try:
@@ -220,7 +224,7 @@ def _build(issue_path: Path, project: Project | None, pdfx: str | None, allow_ov
                 meta = _page_meta(title, issue, page, fits)
                 ahead_meta[index] = (meta, _drawn(page))
                 ahead.offer(index, _page_task(spec, page, fonts, pdfx, meta, print_file_name(issue, spec), hooks,
-                                              ahead=True))
+                                              ahead=True, spool=spool))
         done_ahead = ahead.collect() if ahead is not None else {}
     finally:
         if ahead is not None:
@@ -230,7 +234,7 @@ def _build(issue_path: Path, project: Project | None, pdfx: str | None, allow_ov
     stories = [m.story for spec in issue.pages for m in spec.modules if m.story is not None]
     rule_sets = [spec.layout.rules for spec in issue.pages]
     built = Built(issue, pages, fits, findings, typography=typography.check(pages, stories, fonts, rule_sets),
-                  plans=plans)
+                  plans=plans, files=files)
     built.typography += placeholders(stories)
     built.typography += typography.module_normalisations(m for spec in issue.pages for m in spec.modules)
     built.misfits = misfits(issue, fits, findings)
@@ -256,7 +260,7 @@ def _build(issue_path: Path, project: Project | None, pdfx: str | None, allow_ov
             results_ahead[len(tasks)] = done_ahead[index]
             for record in done_ahead[index][3]:  # the page's stream, for the whole issue's file to draw again
                 writer.seed_page_stream(page, fonts, record)
-        tasks.append(_page_task(spec, page, fonts, pdfx, meta, print_file_name(issue, spec), hooks))
+        tasks.append(_page_task(spec, page, fonts, pdfx, meta, print_file_name(issue, spec), hooks, spool=spool))
     page_tasks = len(tasks)
     whole = Meta(title, issue.date, keywords=articles, intent=settings.intent)
     whole_task: int | None = None
@@ -264,12 +268,13 @@ def _build(issue_path: Path, project: Project | None, pdfx: str | None, allow_ov
         # the whole issue repeats the pages checked above: its document and fonts are checked
         whole_task = len(tasks)
         tasks.append(_task(fonts, [(f"print/{issue.id}.pdf", pages, profile, whole)],
-                           (Rules(profile.pdfx or "PDF/X-4", settings.ink_limit), False), hooks))
+                           (Rules(profile.pdfx or "PDF/X-4", settings.ink_limit), False), hooks, spool=spool))
     screen = [(f"screen/{issue.id}.pdf", pages, PROFILES["screen"], whole)]
     if not built.misfits:  # an archive copy with text cut off would be a false record
         screen.append((f"archive/{issue.id}.pdf", pages, PROFILES["archive"],
                        archive_meta(issue, pages, stories, title, articles)))
-    tasks.append(_task(fonts, screen, None, hooks))  # one task: the archive reuses the screen copy's compressed streams
+    # one task: the archive reuses the screen copy's compressed streams
+    tasks.append(_task(fonts, screen, None, hooks, spool=spool))
 
     pages_done = [0]
 
@@ -308,7 +313,8 @@ def _build(issue_path: Path, project: Project | None, pdfx: str | None, allow_ov
                for i in range(len(tasks))]
     preflight_s = 0.0
     for out, found, seconds, _ in results:
-        built.files.update(out)
+        for rel, data in out:
+            built.files.put(rel, data)
         built.preflight += found
         preflight_s += seconds
     reading_html = reading.html(issue, fonts)
@@ -339,14 +345,16 @@ def _build(issue_path: Path, project: Project | None, pdfx: str | None, allow_ov
 
 # files, preflight findings, seconds, and the content streams made for one-page files (a page's own print file:
 # a task run in a forked process hands them back, so that the whole issue's file need not draw its pages again)
-_Result = tuple[list[tuple[str, bytes]], list[PreflightFinding], float, list[writer.StreamRecord]]
+_Result = tuple[list[tuple[str, bytes | Path]], list[PreflightFinding], float, list[writer.StreamRecord]]
 
 
 def _task(fonts: FontBook, files: list[tuple[str, list[Page], Profile, Meta]],
           check: tuple[Rules, bool] | None, hooks: Hooks,
-          ahead_of: Sequence[tuple[Page, Profile]] = ()) -> Callable[[], _Result]:
+          ahead_of: Sequence[tuple[Page, Profile]] = (),
+          spool: tuple[Path, int] | None = None) -> Callable[[], _Result]:
     """Render these files and preflight the first with check's (rules, content) when given; and draw the
-    streams of ahead_of's pages for another file (the screen copy) to show."""
+    streams of ahead_of's pages for another file (the screen copy) to show. On a forked worker, large files
+    go into spool's (folder, parent pid) folder and come back as paths."""
     draw, checker = hooks.render, hooks.check
 
     def run() -> _Result:
@@ -357,7 +365,8 @@ def _task(fonts: FontBook, files: list[tuple[str, list[Page], Profile, Meta]],
                     if (record := writer.prepare(page, fonts, profile)) is not None]
         t = time.perf_counter()
         found = [] if check is None else _preflight(out[0][1], check[0], out[0][0], check[1], checker)
-        return out, found, time.perf_counter() - t, streams
+        folder, parent = spool if spool is not None else (None, 0)
+        return hand_over(out, folder, parent), found, time.perf_counter() - t, streams
     return run
 
 
@@ -400,7 +409,8 @@ def _page_meta(title: str, issue: Issue, page: Page, fits: list[Fit]) -> Meta:
 
 
 def _page_task(spec: PageSpec, page: Page, fonts: FontBook, pdfx: str | None, meta: Meta,
-               file_name: str, hooks: Hooks, ahead: bool = False) -> Callable[[], _Result]:
+               file_name: str, hooks: Hooks, ahead: bool = False,
+               spool: tuple[Path, int] | None = None) -> Callable[[], _Result]:
     """One page's print file and its preflight (with its own layout's rules). Made ahead (on the spare core,
     while later pages are laid out), it draws the page's screen stream too, for the screen and archive copies:
     only with our own renderer (a stand-in keeps its own PDFs)."""
@@ -408,7 +418,7 @@ def _page_task(spec: PageSpec, page: Page, fonts: FontBook, pdfx: str | None, me
     page_profile = print_profile(pdfx or ps.pdfx)
     screen = [(page, PROFILES["screen"])] if ahead and hooks.render is render else []
     return _task(fonts, [(f"print/{file_name}", [page], page_profile, meta)],
-                 (Rules(page_profile.pdfx or "PDF/X-4", ps.ink_limit), True), hooks, screen)
+                 (Rules(page_profile.pdfx or "PDF/X-4", ps.ink_limit), True), hooks, screen, spool)
 
 
 def _mark_misfits(built: Built) -> None:

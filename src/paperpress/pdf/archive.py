@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from ..model import GlyphRun, Page
@@ -45,14 +46,17 @@ def archive_meta(issue: Issue, pages: list[Page], stories: list[Story], title: s
     return Meta(title, issue.date, keywords=keywords, creator=issue.paper, extra=extra)
 
 
-def sidecar(issue: Issue, pages: list[Page], stories: list[Story], files: dict[str, bytes]) -> bytes:
+def _digest(data: bytes) -> dict:
+    return {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
+
+
+def sidecar(issue: Issue, pages: list[Page], stories: list[Story], files: Mapping[str, bytes]) -> bytes:
     """archive.json: pages, articles, and every output but the report (whose timings change) with its sha256."""
     doc = {
         "paper": issue.paper, "date": issue.date.isoformat(), "number": issue.number or "", "id": issue.id,
         "pages": [{"number": p.number, "name": p.name} for p in pages],
         "articles": articles(pages, stories),
-        "outputs": {name: {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
-                    for name, data in sorted(files.items())
+        "outputs": {name: _digest(files[name]) for name in sorted(files)  # one file's bytes at a time
                     if name not in ("report.json", "report.html", "archive.json")},
     }
     return (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")

@@ -1,0 +1,81 @@
+"""A build's output files by relative path: the large ones (a page's print PDF carries its fonts: a few hundred
+KB) wait in a temporary folder instead of in memory until the build is written, so that memory does not grow
+with the files of a long issue (128 pages: 45 MB of PDFs). Read back on access; the folder goes with the Spool."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import time
+import weakref
+from collections.abc import Iterator, MutableMapping
+from pathlib import Path
+
+LARGE = 256 * 1024  # bytes: smaller files stay in memory
+
+
+class Spool(MutableMapping[str, bytes]):
+    def __init__(self) -> None:
+        self._items: dict[str, bytes | Path] = {}
+        self._dir: Path | None = None
+        self._made = 0
+
+    def folder(self) -> Path:
+        """The temporary folder (made on first use; removed with the Spool): forked workers write into it."""
+        if self._dir is None:
+            self._dir = Path(tempfile.mkdtemp(prefix="paperpress-spool-"))
+            weakref.finalize(self, shutil.rmtree, self._dir, True)
+        return self._dir
+
+    def put(self, key: str, data: bytes | Path) -> None:
+        """Set a file from its bytes, or take over a file a worker wrote into folder() (no copy)."""
+        old = self._items.get(key)
+        if isinstance(old, Path) and old != data:
+            old.unlink(missing_ok=True)
+        if isinstance(data, Path):
+            self._items[key] = data
+        elif len(data) < LARGE:
+            self._items[key] = bytes(data)
+        else:
+            self._made += 1
+            path = self.folder() / f"{self._made}.pdf"
+            path.write_bytes(data)
+            self._items[key] = path  # (a key set again keeps its place, as in a dict)
+
+    def __setitem__(self, key: str, data: bytes) -> None:
+        self.put(key, data)
+
+    def __getitem__(self, key: str) -> bytes:
+        value = self._items[key]
+        return value.read_bytes() if isinstance(value, Path) else value
+
+    def __delitem__(self, key: str) -> None:
+        value = self._items.pop(key)
+        if isinstance(value, Path):
+            value.unlink(missing_ok=True)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __repr__(self) -> str:
+        return f"Spool({sorted(self._items)})"
+
+
+def hand_over(files: list[tuple[str, bytes]], folder: Path | None, parent: int) -> list[tuple[str, bytes | Path]]:
+    """In a forked worker (not the parent process), large files go into the parent's spool folder and only
+    their paths travel back: the bytes cross no pipe and are never all in one process's memory at once."""
+    if folder is None or os.getpid() == parent:
+        return list(files)
+    out: list[tuple[str, bytes | Path]] = []
+    for k, (rel, data) in enumerate(files):
+        if len(data) < LARGE:
+            out.append((rel, data))
+            continue
+        path = folder / f"w{os.getpid()}-{time.monotonic_ns()}-{k}.pdf"
+        path.write_bytes(data)
+        out.append((rel, path))
+    return out
