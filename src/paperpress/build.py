@@ -225,24 +225,26 @@ def _build(issue_path: Path, project: Project | None, pdfx: str | None, allow_ov
                 ahead_meta[index] = (meta, _drawn(page))
                 ahead.offer(index, _page_task(spec, page, fonts, pdfx, meta, print_file_name(issue, spec), hooks,
                                               ahead=True, spool=spool))
-        done_ahead = ahead.collect() if ahead is not None else {}
+        # what is left of the issue's checks runs here while the child is still at work on the last pages
+        link_jumps(pages, plans, {spec.number: spec.layout for spec in specs})
+        findings += unused_jumps(plans)
+        stories = [m.story for spec in issue.pages for m in spec.modules if m.story is not None]
+        rule_sets = [spec.layout.rules for spec in issue.pages]
+        built = Built(issue, pages, fits, findings, typography=typography.check(pages, stories, fonts, rule_sets),
+                      plans=plans, files=files)
+        built.typography += placeholders(stories)
+        built.typography += typography.module_normalisations(m for spec in issue.pages for m in spec.modules)
+        built.misfits = misfits(issue, fits, findings)
+        if built.misfits and not allow_overset:
+            raise DoesNotFit(built.misfits)
+        t2 = time.perf_counter()  # (the pages made from here on count as pdf time)
+        # and the pages no child took yet are made here (the results are the same wherever a task runs)
+        done_ahead = {} if ahead is None else ahead.collect() if built.misfits else ahead.finish()
     finally:
         if ahead is not None:
             ahead.cancel()
-    link_jumps(pages, plans, {spec.number: spec.layout for spec in specs})
-    findings += unused_jumps(plans)
-    stories = [m.story for spec in issue.pages for m in spec.modules if m.story is not None]
-    rule_sets = [spec.layout.rules for spec in issue.pages]
-    built = Built(issue, pages, fits, findings, typography=typography.check(pages, stories, fonts, rule_sets),
-                  plans=plans, files=files)
-    built.typography += placeholders(stories)
-    built.typography += typography.module_normalisations(m for spec in issue.pages for m in spec.modules)
-    built.misfits = misfits(issue, fits, findings)
-    if built.misfits and not allow_overset:
-        raise DoesNotFit(built.misfits)
     if built.misfits:
         _mark_misfits(built)
-    t2 = time.perf_counter()
     articles = ", ".join(f.article for f in fits)
     settings = issue.pages[0].layout.print
     profile = print_profile(pdfx or settings.pdfx)
