@@ -405,7 +405,6 @@ def test_spool_keeps_large_files_on_disk_and_reads_them_back(tmp_path: Path) -> 
     order they were set, a key set again keeping its place); a forked worker's large files come back as paths
     the spool takes over; the folder goes with the spool."""
     import gc
-    import os
     import subprocess
     import sys
 
@@ -420,13 +419,13 @@ def test_spool_keeps_large_files_on_disk_and_reads_them_back(tmp_path: Path) -> 
     assert files["print/a.pdf"] == big and dict(files) == {"print/a.pdf": big, "report.json": small}
     files["print/a.pdf"] = small  # set again: back in memory, its file gone, its place kept
     assert list(files) == ["print/a.pdf", "report.json"] and not list(folder.iterdir())
-    # in this process, hand_over keeps the bytes; in a child (another pid) it writes them into the folder
-    assert hand_over([("print/b.pdf", big)], folder, os.getpid()) == [("print/b.pdf", big)]
+    # a worker (here another process) writes a large file into the folder and hands back its path
     code = ("import sys, pathlib; from paperpress.spool import hand_over, LARGE; "
-            "print(hand_over([('x', bytes(LARGE))], pathlib.Path(sys.argv[1]), 0)[0][1])")
+            "print(hand_over([('x', bytes(LARGE)), ('y', b'{}')], pathlib.Path(sys.argv[1]))[0][1])")
     made = Path(subprocess.run([sys.executable, "-c", code, str(folder)], capture_output=True, text=True,
                                check=True).stdout.strip())
     assert made.parent == folder and made.stat().st_size == LARGE
+    assert hand_over([("print/b.pdf", big)], None) == [("print/b.pdf", big)]  # no folder: the bytes stay
     files.put("print/c.pdf", made)
     assert files["print/c.pdf"] == bytes(LARGE)
     del files["print/c.pdf"]

@@ -201,7 +201,7 @@ def _build(issue_path: Path, project: Project | None, pdfx: str | None, allow_ov
     ahead = pool.Ahead() if workers > 1 else None
     files = Spool()
     # workers write their large files (the pages' print PDFs) into the spool's folder and hand back paths
-    spool = (files.folder(), os.getpid()) if workers > 1 else None
+    spool = files.folder() if workers > 1 else None
     ahead_meta: dict[int, tuple[Meta, tuple]] = {}  # what each page's file was made ahead from
     try:
         try:
@@ -353,10 +353,10 @@ _Result = tuple[list[tuple[str, bytes | Path]], list[PreflightFinding], float, l
 def _task(fonts: FontBook, files: list[tuple[str, list[Page], Profile, Meta]],
           check: tuple[Rules, bool] | None, hooks: Hooks,
           ahead_of: Sequence[tuple[Page, Profile]] = (),
-          spool: tuple[Path, int] | None = None) -> Callable[[], _Result]:
+          spool: Path | None = None) -> Callable[[], _Result]:
     """Render these files and preflight the first with check's (rules, content) when given; and draw the
-    streams of ahead_of's pages for another file (the screen copy) to show. On a forked worker, large files
-    go into spool's (folder, parent pid) folder and come back as paths."""
+    streams of ahead_of's pages for another file (the screen copy) to show. Given a spool folder, large files
+    go into it and come back as paths."""
     draw, checker = hooks.render, hooks.check
 
     def run() -> _Result:
@@ -367,8 +367,7 @@ def _task(fonts: FontBook, files: list[tuple[str, list[Page], Profile, Meta]],
                     if (record := writer.prepare(page, fonts, profile)) is not None]
         t = time.perf_counter()
         found = [] if check is None else _preflight(out[0][1], check[0], out[0][0], check[1], checker)
-        folder, parent = spool if spool is not None else (None, 0)
-        return hand_over(out, folder, parent), found, time.perf_counter() - t, streams
+        return hand_over(out, spool), found, time.perf_counter() - t, streams
     return run
 
 
@@ -412,7 +411,7 @@ def _page_meta(title: str, issue: Issue, page: Page, fits: list[Fit]) -> Meta:
 
 def _page_task(spec: PageSpec, page: Page, fonts: FontBook, pdfx: str | None, meta: Meta,
                file_name: str, hooks: Hooks, ahead: bool = False,
-               spool: tuple[Path, int] | None = None) -> Callable[[], _Result]:
+               spool: Path | None = None) -> Callable[[], _Result]:
     """One page's print file and its preflight (with its own layout's rules). Made ahead (on the spare core,
     while later pages are laid out), it draws the page's screen stream too, for the screen and archive copies:
     only with our own renderer (a stand-in keeps its own PDFs)."""

@@ -65,10 +65,10 @@ class Spool(MutableMapping[str, bytes]):
         return f"Spool({sorted(self._items)})"
 
 
-def hand_over(files: list[tuple[str, bytes]], folder: Path | None, parent: int) -> list[tuple[str, bytes | Path]]:
-    """In a forked worker (not the parent process), large files go into the parent's spool folder and only
-    their paths travel back: the bytes cross no pipe and are never all in one process's memory at once."""
-    if folder is None or os.getpid() == parent:
+def hand_over(files: list[tuple[str, bytes]], folder: Path | None) -> list[tuple[str, bytes | Path]]:
+    """Large files written into a spool's folder (a forked worker's, or the parent's own while workers run),
+    only their paths kept: the bytes cross no pipe and are never all in one process's memory at once."""
+    if folder is None:
         return list(files)
     out: list[tuple[str, bytes | Path]] = []
     for k, (rel, data) in enumerate(files):

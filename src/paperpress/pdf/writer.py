@@ -162,8 +162,8 @@ def _adjustments(run: GlyphRun, face: Face) -> tuple[str, ...]:
         adj = (advance(g.gid) * size / upem - (glyphs[i + 1].x - g.x)) * 1000 / size
         out.append(_num(adj) if abs(adj) > 0.0005 else "")
     out.append("")
-    if len(_ADJUSTMENTS) > 200_000:  # a long-lived process (watch) does not keep every run it ever drew
-        _ADJUSTMENTS.clear()
+    if len(_ADJUSTMENTS) > 8192:  # more than a page's runs: a page's print and screen streams are drawn one
+        _ADJUSTMENTS.clear()  # after the other, and keeping every run of a long issue costs ~100 KB a page
     adjs = _ADJUSTMENTS[id(run)] = (run, tuple(out))
     return adjs[1]
 
