@@ -152,6 +152,7 @@ def test_a_worker_that_dies_takes_no_other_issue_with_it(issues, tmp_path, monke
 
 
 def test_sigterm_stops_the_batch_and_leaves_no_temporary_folder(issues, tmp_path):
+    import os
     import signal
     import subprocess
     import sys
@@ -159,8 +160,11 @@ def test_sigterm_stops_the_batch_and_leaves_no_temporary_folder(issues, tmp_path
     manifests, single = issues
     many = [_copy(tmp_path / "many" / f"m{i}", f"m{i}") for i in range(6)]
     out = tmp_path / "out"
+    spool = tmp_path / "tmp"  # where the builds' spools go (a page's print PDF waits there until written)
+    spool.mkdir()
     proc = subprocess.Popen([sys.executable, "-m", "paperpress", "build", *map(str, many), "-o", str(out),
-                             "--jobs", "2"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                             "--jobs", "2"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "TMPDIR": str(spool)})
     assert proc.stderr is not None
     for line in proc.stderr:  # the first issue is done: the others are being built or waiting
         if line.startswith("── "):
@@ -171,6 +175,7 @@ def test_sigterm_stops_the_batch_and_leaves_no_temporary_folder(issues, tmp_path
     assert "terminated; nothing was left half-written" in err
     left = sorted(p.name for p in out.iterdir())
     assert not [n for n in left if n.startswith(".")], left  # no .<id>.tmp-* from a build cut short
+    assert not list(spool.iterdir())  # nor a spool: a worker stopped mid-build removed its own
     assert 1 <= len(left) < 6
     reference = set(_files(single / "issue-one"))
     for name in left:  # what was swapped in is whole

@@ -434,3 +434,28 @@ def test_spool_keeps_large_files_on_disk_and_reads_them_back(tmp_path: Path) -> 
     del files
     gc.collect()
     assert not folder.exists()
+    closed = Spool()
+    closed["print/e.pdf"], closed["report.json"] = big, small
+    made_here = closed.folder()
+    closed.close()  # removed at once (a worker process ends without running atexit), the small file kept
+    assert not made_here.exists() and dict(closed) == {"report.json": small}
+
+
+def test_a_killed_builds_spool_is_removed_by_the_next(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+    import subprocess
+    import tempfile
+
+    from paperpress.spool import Spool
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    dead = subprocess.Popen(["true"])
+    dead.wait()  # a pid that has ended (not reused this instant)
+    orphan = tmp_path / f"paperpress-spool-{dead.pid}-abc"
+    alive = tmp_path / f"paperpress-spool-{os.getpid()}-def"
+    other = tmp_path / "paperpress-spool-notapid"
+    for folder in (orphan, alive, other):
+        folder.mkdir()
+    made = Spool().folder()
+    assert made.name.startswith(f"paperpress-spool-{os.getpid()}-")
+    assert not orphan.exists() and alive.exists() and other.exists()

@@ -163,7 +163,13 @@ def build(issue_path: Path, project: Project | None = None, pdfx: str | None = N
         hooks = Hooks(compose or compose_planned, render_pdf or render, check_pdf or preflight)
         if render_pdf is not None or check_pdf is not None:
             jobs = 1  # the stand-ins keep what they made in this process
-        built = _build(issue_path, project, pdfx, allow_overset, progress, reading_pdf, jobs, report_pdf, hooks)
+        files = Spool()
+        try:
+            built = _build(issue_path, project, pdfx, allow_overset, progress, reading_pdf, jobs, report_pdf,
+                           hooks, files)
+        except BaseException:  # bad input, or a signal in a batch worker, which then ends without atexit
+            files.close()
+            raise
     finally:
         linecache.enabled = was
         if collecting:
@@ -184,7 +190,7 @@ class Hooks:
 
 def _build(issue_path: Path, project: Project | None, pdfx: str | None, allow_overset: bool,
            progress: Callable[[int, int], None] | None, reading_pdf: bool, jobs: int | None,
-           report_pdf: bool, hooks: Hooks) -> Built:
+           report_pdf: bool, hooks: Hooks, files: Spool) -> Built:
     t0 = time.perf_counter()
     issue, fonts = load(issue_path, project)
     t1 = time.perf_counter()
@@ -199,7 +205,6 @@ def _build(issue_path: Path, project: Project | None, pdfx: str | None, allow_ov
     # With workers, each page's print file is rendered and preflighted ahead, on the other core, while the
     # next pages are laid out; a page whose file could not be made ahead is made with the others below.
     ahead = pool.Ahead() if workers > 1 else None
-    files = Spool()
     # workers write their large files (the pages' print PDFs) into the spool's folder and hand back paths
     spool = files.folder() if workers > 1 else None
     ahead_meta: dict[int, tuple[Meta, tuple]] = {}  # what each page's file was made ahead from

@@ -19,14 +19,27 @@ class Spool(MutableMapping[str, bytes]):
     def __init__(self) -> None:
         self._items: dict[str, bytes | Path] = {}
         self._dir: Path | None = None
+        self._remove: weakref.finalize | None = None
+        self._closed = False
         self._made = 0
 
     def folder(self) -> Path:
         """The temporary folder (made on first use; removed with the Spool): forked workers write into it."""
+        if self._closed:
+            raise ValueError("the spool is closed")
         if self._dir is None:
-            self._dir = Path(tempfile.mkdtemp(prefix="paperpress-spool-"))
-            weakref.finalize(self, shutil.rmtree, self._dir, True)
+            _remove_orphans()
+            self._dir = Path(tempfile.mkdtemp(prefix=f"paperpress-spool-{os.getpid()}-"))
+            self._remove = weakref.finalize(self, shutil.rmtree, self._dir, True)
         return self._dir
+
+    def close(self) -> None:
+        """Remove the folder now, with the large files (the small ones stay readable): the garbage collector
+        or atexit would, but a worker process ends without either."""
+        self._closed = True
+        if self._remove is not None:
+            self._remove()
+        self._items = {k: v for k, v in self._items.items() if not isinstance(v, Path)}
 
     def put(self, key: str, data: bytes | Path) -> None:
         """Set a file from its bytes, or take over a file a worker wrote into folder() (no copy)."""
@@ -79,3 +92,17 @@ def hand_over(files: list[tuple[str, bytes]], folder: Path | None) -> list[tuple
         path.write_bytes(data)
         out.append((rel, path))
     return out
+
+
+def _remove_orphans() -> None:
+    """Spools of builds that were killed (SIGKILL leaves no chance to clean up): their process is gone."""
+    for folder in Path(tempfile.gettempdir()).glob("paperpress-spool-*-*"):
+        pid = folder.name.split("-")[2]
+        if not pid.isdigit():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            shutil.rmtree(folder, ignore_errors=True)
+        except OSError:  # alive, another user's: not ours to touch
+            pass
