@@ -202,6 +202,20 @@ def _issue(root, pages: str, name: str = "front-x", head: str | None = None):
     return path
 
 
+EMPTY_FRONT = """\
+    pages:
+      - {number: 1, name: 要闻, layout: a3-5col-front, modules: []}
+"""
+
+
+def _edit_front(root, old: str, new: str) -> None:
+    """The project copy's front layout with one piece of its text replaced (which must be there)."""
+    layout = root / "layouts" / "a3-5col-front.yaml"
+    text = layout.read_text(encoding="utf-8")
+    assert old in text, old
+    layout.write_text(text.replace(old, new), encoding="utf-8")
+
+
 HEAD = """\
 paper: 榆次晚报
 date: 2024-11-15
@@ -234,10 +248,7 @@ def test_any_issue_gets_the_front_layout_with_its_name_as_nameplate(project_copy
 
 
 def test_front_layout_needs_the_issues_ean13(project_copy):
-    path = _issue(project_copy.parents[2], """\
-        pages:
-          - {number: 1, name: 要闻, layout: a3-5col-front, modules: []}
-    """, head=HEAD.replace('ean13: "9771671016003"\n', ""))
+    path = _issue(project_copy.parents[2], EMPTY_FRONT, head=HEAD.replace('ean13: "9771671016003"\n', ""))
     with pytest.raises(InputError, match="needs ean13:") as e:
         load(path)
     assert e.value.problems[0].line == 7  # the page's layout: entry
@@ -313,10 +324,7 @@ def test_layout_masthead_problems_are_located(project_copy):
     src = layout.read_text(encoding="utf-8")
     layout.write_text(src.replace("barcode: {column: 5, span: 1, line: 1, lines: 9}",
                                   "barcode: {column: 5, span: 1, line: 1, lines: 3}"), encoding="utf-8")
-    path = _issue(root, """\
-        pages:
-          - {number: 1, name: 要闻, layout: a3-5col-front, modules: []}
-    """)
+    path = _issue(root, EMPTY_FRONT)
     with pytest.raises(InputError, match="smaller than the EAN-13\\+2 at its minimum size") as e:
         load(path)
     assert e.value.problems[0].file.endswith("a3-5col-front.yaml")
@@ -377,15 +385,9 @@ def test_a_layout_nameplate_image(project_copy):
     from paperpress.model import Image
 
     root = project_copy.parents[2]
-    layout = root / "layouts" / "a3-5col-front.yaml"
     PILImage.new("RGB", (800, 200), (230, 0, 18)).save(root / "layouts" / "plate.png")
-    layout.write_text(layout.read_text(encoding="utf-8").replace("style: nameplate}",
-                                                                 "style: nameplate, file: plate.png}"),
-                      encoding="utf-8")
-    path = _issue(root, """\
-        pages:
-          - {number: 1, name: 要闻, layout: a3-5col-front, modules: []}
-    """)
+    _edit_front(root, "style: nameplate}", "style: nameplate, file: plate.png}")
+    path = _issue(root, EMPTY_FRONT)
     built = build(path)
     lay = built.issue.pages[0].layout
     x0, y0, x1, y1 = _slot_rect(lay, lay.masthead.nameplate)
@@ -400,13 +402,7 @@ def test_data_lines_that_do_not_fit_their_slot(project_copy):
     from paperpress.build import DoesNotFit
 
     root = project_copy.parents[2]
-    layout = root / "layouts" / "a3-5col-front.yaml"
-    layout.write_text(layout.read_text(encoding="utf-8").replace("data: {column: 1, span: 4, line: 8, lines: 2,",
-                                                                 "data: {column: 1, span: 1, line: 8, lines: 2,"),
-                      encoding="utf-8")
-    path = _issue(root, """\
-        pages:
-          - {number: 1, name: 要闻, layout: a3-5col-front, modules: []}
-    """)
+    _edit_front(root, "data: {column: 1, span: 4, line: 8, lines: 2,", "data: {column: 1, span: 1, line: 8, lines: 2,")
+    path = _issue(root, EMPTY_FRONT)
     with pytest.raises(DoesNotFit, match=r"the masthead's data \(\d lines\) do not fit its 2 line\(s\)"):
         build(path)
