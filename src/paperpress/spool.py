@@ -7,9 +7,8 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-import time
 import weakref
-from collections.abc import Iterator, MutableMapping
+from collections.abc import Callable, Iterator, MutableMapping
 from pathlib import Path
 
 LARGE = 256 * 1024  # bytes: smaller files stay in memory
@@ -21,7 +20,6 @@ class Spool(MutableMapping[str, bytes]):
         self._dir: Path | None = None
         self._remove: weakref.finalize | None = None
         self._closed = False
-        self._made = 0
 
     def folder(self) -> Path:
         """The temporary folder (made on first use; removed with the Spool): forked workers write into it."""
@@ -46,15 +44,8 @@ class Spool(MutableMapping[str, bytes]):
         old = self._items.get(key)
         if isinstance(old, Path) and old != data:
             old.unlink(missing_ok=True)
-        if isinstance(data, Path):
-            self._items[key] = data
-        elif len(data) < LARGE:
-            self._items[key] = bytes(data)
-        else:
-            self._made += 1
-            path = self.folder() / f"{self._made}.pdf"
-            path.write_bytes(data)
-            self._items[key] = path  # (a key set again keeps its place, as in a dict)
+        # (a key set again keeps its place, as in a dict)
+        self._items[key] = data if isinstance(data, Path) else _kept(data, self.folder)
 
     def __setitem__(self, key: str, data: bytes) -> None:
         self.put(key, data)
@@ -83,15 +74,18 @@ def hand_over(files: list[tuple[str, bytes]], folder: Path | None) -> list[tuple
     only their paths kept: the bytes cross no pipe and are never all in one process's memory at once."""
     if folder is None:
         return list(files)
-    out: list[tuple[str, bytes | Path]] = []
-    for k, (rel, data) in enumerate(files):
-        if len(data) < LARGE:
-            out.append((rel, data))
-            continue
-        path = folder / f"w{os.getpid()}-{time.monotonic_ns()}-{k}.pdf"
-        path.write_bytes(data)
-        out.append((rel, path))
-    return out
+    return [(rel, _kept(data, lambda: folder)) for rel, data in files]
+
+
+def _kept(data: bytes, folder: Callable[[], Path]) -> bytes | Path:
+    """Small files as bytes; a large one written to a new file in folder() (unique whatever process writes it),
+    and its path."""
+    if len(data) < LARGE:
+        return bytes(data)
+    fd, name = tempfile.mkstemp(suffix=".pdf", dir=folder())
+    with os.fdopen(fd, "wb") as f:
+        f.write(data)
+    return Path(name)
 
 
 def _remove_orphans() -> None:
