@@ -26,7 +26,7 @@ from .layout.compose import Finding, Fit, compose_planned
 from .layout.jumps import link_jumps, plan_jumps, unused_jumps
 from .layout.plan import Plan, PlanError
 from .manifest import Issue, PageSpec, load_issue, print_file_name
-from .model import Bookmark, Link, Page
+from .model import Page
 from .pdf import reading, writer
 from .pdf.archive import archive_meta, sidecar
 from .pdf.writer import PROFILES, Meta, Profile, print_profile, render
@@ -392,20 +392,18 @@ def _preflight(data: bytes, rules: Rules, name: str, content: bool,
 
 
 def _drawn(page: Page) -> tuple:
-    """What a page's print file is made of, held (so the objects stay the same ones) to compare by identity.
-    Links and bookmarks are left out: a print file has neither annotations nor an outline (no print profile is
-    tagged or has one), so a jump line's link pointed at its other part after layout leaves the file as made."""
+    """What a page's print file is made of: its number and name (its metadata) and what its content stream is
+    drawn from (writer.snapshot: not its links and bookmarks, as a print file has neither annotations nor an
+    outline: no print profile is tagged or has one), so that a jump line's link pointed at its other part after
+    layout leaves the file as made."""
     assert not any(p.outline or p.tagged for p in PROFILES.values() if p.name.startswith("print"))
-    return (page.number, page.name, page.width, page.height, page.bleed,
-            tuple(it for it in page.items if not isinstance(it, Link | Bookmark)), tuple(page.slug))
+    return (page.number, page.name, writer.snapshot(page))
 
 
 def _same(a: tuple[Meta, tuple], b: tuple[Meta, tuple]) -> bool:
     """The same metadata, and the page drawn from the very same items (nothing changed it after layout)."""
-    (meta_a, (*fa, items_a, slug_a)), (meta_b, (*fb, items_b, slug_b)) = a, b
-    return meta_a == meta_b and fa == fb and len(items_a) == len(items_b) and len(slug_a) == len(slug_b) and \
-        all(x is y for x, y in zip(items_a, items_b, strict=True)) and all(x is y for x, y in zip(slug_a, slug_b,
-                                                                                                   strict=True))
+    (meta_a, (number_a, name_a, drawn_a)), (meta_b, (number_b, name_b, drawn_b)) = a, b
+    return meta_a == meta_b and (number_a, name_a) == (number_b, name_b) and writer.unchanged(drawn_a, drawn_b)
 
 
 def _page_meta(title: str, issue: Issue, page: Page, fits: list[Fit]) -> Meta:

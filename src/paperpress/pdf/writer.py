@@ -247,14 +247,14 @@ def _variant(profile: Profile) -> tuple:
     return (profile.color, profile.overprint_black, profile.marks, profile.tagged, profile.text_scale_y)
 
 
-def _snapshot(page: Page) -> tuple:
+def snapshot(page: Page) -> tuple:
     """What a page's stream is drawn from, held (so the objects stay the same ones) to compare by identity:
     not its links and bookmarks (the document's annotations and outline are made of them, never its streams)."""
     return (page.width, page.height, page.bleed, tuple(it for it in page.items if not isinstance(it, Link | Bookmark)),
             tuple(page.slug))
 
 
-def _unchanged(a: tuple, b: tuple) -> bool:
+def unchanged(a: tuple, b: tuple) -> bool:
     (*fa, items_a, slug_a), (*fb, items_b, slug_b) = a, b
     return fa == fb and len(items_a) == len(items_b) and len(slug_a) == len(slug_b) and \
         all(x is y for x, y in zip(items_a, items_b, strict=True)) and \
@@ -266,7 +266,7 @@ class _Drawn:
     """A page's content stream as one drawing variant makes it, and what it was made under."""
 
     page: Page  # kept, so that its id cannot be reused while the entry lives
-    snapshot: tuple  # _snapshot(page) when drawn
+    snapshot: tuple  # snapshot(page) when drawn
     fonts: FontBook  # resource names are the faces' places in this book
     texts: dict[str, dict[int, str]]  # face → glyph → the text its ToUnicode entry gave (ActualText depends on it)
     digest: bytes  # sha-256 of the stream's text (the document id is made of these)
@@ -288,7 +288,7 @@ def page_stream(page: Page, profile: Profile) -> StreamRecord | None:
     """The page's stream as made in this process for this profile's variant, as plain data (to hand to the
     process that forked this one: see seed_page_stream); None if none was made."""
     hit = _PAGES.get((id(page), _variant(profile)))
-    if hit is None or hit.page is not page or not _unchanged(hit.snapshot, _snapshot(page)):
+    if hit is None or hit.page is not page or not unchanged(hit.snapshot, snapshot(page)):
         return None
     return (_variant(profile), hit.texts, hit.digest, hit.data, hit.tags)
 
@@ -296,7 +296,7 @@ def page_stream(page: Page, profile: Profile) -> StreamRecord | None:
 def seed_page_stream(page: Page, fonts: FontBook, record: StreamRecord) -> None:
     """Take a page's stream that another process made (from the page as it is now, in this book) as if made here."""
     variant, texts, digest, data, tags = record
-    _remember((id(page), variant), _Drawn(page, _snapshot(page), fonts, texts, digest, data, tags))
+    _remember((id(page), variant), _Drawn(page, snapshot(page), fonts, texts, digest, data, tags))
 
 
 def _remember(key: tuple[int, tuple], drawn: _Drawn) -> None:
@@ -309,7 +309,7 @@ def _reusable(page: Page, variant: tuple, fonts: FontBook, used: dict[str, UsedF
     """The page's stream made before, if it is the one this document would draw: the same items, names and
     codes, and every glyph's ToUnicode text in this document the one the stream was made for."""
     hit = _PAGES.get((id(page), variant))
-    if hit is None or hit.page is not page or hit.fonts is not fonts or not _unchanged(hit.snapshot, _snapshot(page)):
+    if hit is None or hit.page is not page or hit.fonts is not fonts or not unchanged(hit.snapshot, snapshot(page)):
         return None
     for face, texts in hit.texts.items():
         doc = used.get(face)
@@ -403,7 +403,7 @@ def prepare(page: Page, fonts: FontBook, profile: Profile) -> StreamRecord | Non
     text = _draw(page, profile, used, _places(fonts), lambda item: _image_name((item.path, item.crop)), tagger, 0)
     text_hash, data = _compressed(text)
     _remember((id(page), _variant(profile)),
-              _Drawn(page, _snapshot(page), fonts, {face: u.text for face, u in used.items()}, text_hash, data,
+              _Drawn(page, snapshot(page), fonts, {face: u.text for face, u in used.items()}, text_hash, data,
                      tagger.page_record() if tagger else None))
     return page_stream(page, profile)
 
@@ -450,7 +450,7 @@ def render(pages: list[Page], fonts: FontBook, profile: Profile, meta: Meta) -> 
         text = _draw(page, profile, used, names, image, tagger, page_index)
         text_hash, data = _compressed(text)
         if keep:
-            _remember((id(page), variant), _Drawn(page, _snapshot(page), fonts,
+            _remember((id(page), variant), _Drawn(page, snapshot(page), fonts,
                                                   {face: u.text for face, u in used.items()}, text_hash, data,
                                                   tagger.page_record() if tagger else None))
         page_streams.append((page, text_hash, data, offset, height))
