@@ -135,11 +135,11 @@ def _overlaps(page: Page, fonts: FontBook) -> list[TypoFinding]:
         glyphs.sort(key=lambda t: t[0])
         for (x1, s1, ink1, t1), (x2, _, ink2, t2) in pairwise(glyphs):
             if x2 - x1 >= s1 - 1:
-                continue  # a full em or more apart: neither test below can find a clash
+                continue  # a full em or more apart (not squeezed): no clash
             clash = 0.0
             if is_han(t1[:1] or " ") and is_han(t2[:1] or " "):
-                clash = s1 - (x2 - x1) if x2 - x1 < s1 - 1 and x2 - x1 > -s1 else 0.0
-            elif (t1 in marks or t2 in marks) and ink1 and ink2 and x2 - x1 < s1 - 1:  # only where squeezed
+                clash = s1 - (x2 - x1)  # (sorted: x2 >= x1, so closer than an em is a clash)
+            elif (t1 in marks or t2 in marks) and ink1 and ink2:
                 right, left = x1 + ink1[1], x2 + ink2[0]
                 clash = right - left if right > left + 1 and x2 + ink2[1] > x1 + ink1[0] else 0.0
             if clash > 0:
